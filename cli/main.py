@@ -1,0 +1,115 @@
+"""The `kb` command: one function per subcommand, errors as messages and exit codes.
+
+Exit codes: 0 answered, 2 bad input (case file, option, unknown policy),
+1 the knowledge base itself failed. Heavy imports stay out of this module.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from engine.errors import CaseError, KnowledgeBaseError, PolicyKbError, UnknownPolicyError
+
+app = typer.Typer(
+    help="Payers' vertebral augmentation coverage policies as answer-set programs.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+KbOption = Annotated[
+    Path | None,
+    typer.Option("--kb", help="Knowledge base directory (default: the installed kb/)."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+def _fail(error: PolicyKbError) -> typer.Exit:
+    """Print a domain error to stderr and choose its exit code."""
+    sys.stderr.write(f"error: {error}\n" if not isinstance(error, CaseError) else f"{error}\n")
+    if isinstance(error, CaseError):
+        count = len(error.problems)
+        sys.stderr.write(f"case refused: {count} problem{'s' if count != 1 else ''}\n")
+    code = 1 if isinstance(error, KnowledgeBaseError) else 2
+    return typer.Exit(code)
+
+
+def _knowledge_base(directory: Path | None):  # type: ignore[no-untyped-def]
+    from engine.knowledge_base import KnowledgeBase
+
+    return KnowledgeBase(directory) if directory else KnowledgeBase()
+
+
+@app.command()
+def query(
+    facts: Annotated[str, typer.Option("--facts", help="Case file (.lp), or - for stdin.")],
+    policy: Annotated[
+        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
+    ] = None,
+    output: FormatOption = Format.text,
+    closed_world: Annotated[
+        bool,
+        typer.Option("--closed-world", help="Treat every undocumented item as false."),
+    ] = False,
+    kb: KbOption = None,
+) -> None:
+    """Every policy's determination for a case, with the criteria that decided it."""
+    from engine.case import read_case_file
+    from engine.query import determine
+    from engine.render import to_json, to_text
+
+    try:
+        knowledge_base = _knowledge_base(kb)
+        case = read_case_file(facts)
+        determinations = determine(case, knowledge_base, policy, closed_world=closed_world)
+    except PolicyKbError as error:
+        raise _fail(error) from None
+    render = to_json if output == Format.json else to_text
+    sys.stdout.write(render(case, determinations))
+
+
+@app.command()
+def validate(
+    file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
+) -> None:
+    """Check a case file against the case vocabulary, without solving."""
+    from engine.case import read_case_file
+
+    try:
+        case = read_case_file(file)
+    except CaseError as error:
+        raise _fail(error) from None
+    sys.stdout.write(f"{case.source}: valid case, {len(case.facts)} facts\n")
+
+
+@app.command()
+def policies(output: FormatOption = Format.text, kb: KbOption = None) -> None:
+    """The policies in the knowledge base: ids, titles, payers, dates, procedures."""
+    from engine.query import describe_policies
+    from engine.render import policies_json, policies_text
+
+    try:
+        found = describe_policies(_knowledge_base(kb))
+    except (KnowledgeBaseError, UnknownPolicyError) as error:
+        raise _fail(error) from None
+    sys.stdout.write(policies_json(found) if output == Format.json else policies_text(found))
+
+
+def run() -> None:
+    """Entry point of the `kb` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,48 @@
+"""The pipeline behind `kb query`: case -> solve -> determinations -> completion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.case import Case, read_case
+from engine.completion import complete
+from engine.determination import Determination, PolicyInfo, read_determinations, read_policies
+from engine.knowledge_base import KnowledgeBase
+from engine.solve import solve_once
+
+
+def determine(
+    case: Case,
+    kb: KnowledgeBase | None = None,
+    policies: Sequence[str] | None = None,
+    *,
+    closed_world: bool = False,
+) -> list[Determination]:
+    """Every chosen policy's determination for a validated case, sorted by policy id."""
+    kb = kb or KnowledgeBase()
+    chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
+    atoms = solve_once(kb.files(chosen), case.program())
+    infos = read_policies(atoms)
+    determinations, ranks = read_determinations(atoms, infos, case.targets)
+    if not closed_world:
+        complete(case, kb, chosen, determinations, ranks)
+    return determinations
+
+
+def evaluate(
+    case_text: str,
+    *,
+    policies: Sequence[str] | None = None,
+    closed_world: bool = False,
+    source: str = "<case>",
+    kb: KnowledgeBase | None = None,
+) -> list[Determination]:
+    """Validate case text and determine it: the API the tests and tools use."""
+    return determine(read_case(case_text, source), kb, policies, closed_world=closed_world)
+
+
+def describe_policies(kb: KnowledgeBase | None = None) -> list[PolicyInfo]:
+    """Metadata of every policy in the knowledge base."""
+    kb = kb or KnowledgeBase()
+    atoms = solve_once(kb.files(kb.policy_ids()), "")
+    return list(read_policies(atoms).values())

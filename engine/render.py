@@ -1,0 +1,117 @@
+"""Determinations as a readable table (text) or as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine.case import Case
+from engine.determination import Criterion, Determination, PolicyInfo
+
+
+def _citation(criterion: Criterion) -> dict[str, str]:
+    return {"id": criterion.id, "text": criterion.text}
+
+
+def determination_json(determination: Determination) -> dict[str, Any]:
+    policy = determination.policy
+    return {
+        "policy": policy.id,
+        "status": determination.status,
+        "title": policy.title,
+        "payer": policy.payer,
+        "decided_by": [_citation(c) for c in determination.deciding_criteria()],
+        "levels": [
+            {
+                "level": level.level,
+                "status": level.status,
+                "decided_by": [_citation(determination.criterion(i)) for i in level.decided_by],
+                "met": [_citation(determination.criterion(i)) for i in level.met],
+                "unmet": [_citation(determination.criterion(i)) for i in level.unmet],
+                "missing": level.missing,
+            }
+            for level in determination.levels.values()
+        ],
+    }
+
+
+def to_json(case: Case, determinations: list[Determination]) -> str:
+    document = {
+        "case": case.source,
+        "determinations": [determination_json(d) for d in determinations],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def to_text(case: Case, determinations: list[Determination]) -> str:
+    levels = ", ".join(case.targets)
+    lines = [f"Case {case.source} (target {levels})", ""]
+    width = max(len(d.policy.id) for d in determinations)
+    status_width = max(len(d.status) for d in determinations)
+    for d in determinations:
+        ids = ", ".join(c.id for c in d.deciding_criteria())
+        lines.append(f"{d.policy.id:<{width}}  {d.status:<{status_width}}  {ids}")
+    for d in determinations:
+        lines.append("")
+        lines.extend(_policy_block(d))
+    return "\n".join(lines) + "\n"
+
+
+def _policy_block(d: Determination) -> list[str]:
+    lines = [f"{d.policy.id}: {d.status}  ({d.policy.payer}, {d.policy.title})"]
+    if not d.levels:
+        for criterion in d.deciding_criteria():
+            lines.append(f"  {criterion.id}: \"{_shorten(criterion.text, 110)}\"")
+        return lines
+    for level in d.levels.values():
+        lines.append(f"  {level.level}: {level.status}")
+        for cid in level.decided_by:
+            text = _shorten(d.criterion(cid).text, 100)
+            lines.append(f"    decided by {cid}: \"{text}\"")
+        if level.met:
+            lines.append(f"    met: {', '.join(level.met)}")
+        if level.unmet and level.status != "medically_necessary":
+            lines.append(f"    indications not met: {', '.join(level.unmet)}")
+        if level.missing:
+            lines.append(f"    would be met if documented: {' '.join(level.missing)}")
+    return lines
+
+
+def policies_text(policies: list[PolicyInfo]) -> str:
+    lines = []
+    for policy in policies:
+        until = "open-ended" if policy.effective_to >= 99991231 else str(policy.effective_to)
+        since = str(policy.effective_from) if policy.effective_from else "always"
+        lines.append(f"{policy.id}: {policy.title}")
+        lines.append(f"  payer: {policy.payer}")
+        lines.append(f"  version: {policy.version}")
+        lines.append(f"  effective: {since} to {until}")
+        lines.append(f"  procedures addressed: {', '.join(policy.procedures)}")
+        lines.append(f"  source: {policy.source}; {len(policy.criteria)} labelled criteria")
+    return "\n".join(lines) + "\n"
+
+
+def policies_json(policies: list[PolicyInfo]) -> str:
+    document = {
+        "policies": [
+            {
+                "policy": p.id,
+                "title": p.title,
+                "payer": p.payer,
+                "version": p.version,
+                "source": p.source,
+                "effective_from": p.effective_from,
+                "effective_to": p.effective_to,
+                "procedures": list(p.procedures),
+                "criteria": [
+                    {"id": c.id, "role": c.role, "text": c.text} for c in p.criteria.values()
+                ],
+            }
+            for p in policies
+        ]
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,62 @@
+"""One clingo run: the knowledge base's files plus a case's facts in, atoms out.
+
+Every clingo failure becomes a KnowledgeBaseError with our message first and
+clingo's after; an unsatisfiable program is an error, never an empty answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import clingo
+
+from engine.errors import KnowledgeBaseError
+
+
+class Solver:
+    """A grounded program over which one or more questions can be asked."""
+
+    def __init__(self, files: Sequence[Path], facts: str, options: Sequence[str] = ()) -> None:
+        self._messages: list[str] = []
+        self._control = clingo.Control(list(options), logger=self._log, message_limit=20)
+        try:
+            for path in files:
+                self._control.load(str(path))
+            self._control.add("base", [], facts)
+            self._control.ground([("base", [])])
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("the knowledge base failed to load", error))
+        self._files = files
+
+    def _log(self, code: clingo.MessageCode, message: str) -> None:
+        if code not in (clingo.MessageCode.AtomUndefined, clingo.MessageCode.GlobalVariable):
+            self._messages.append(message.strip())
+
+    def _describe(self, what: str, error: Exception) -> str:
+        details = "\n".join(self._messages) or str(error)
+        return f"{what}:\n{details}"
+
+    def has_atom(self, symbol: clingo.Symbol) -> bool:
+        return self._control.symbolic_atoms[symbol] is not None
+
+    def answer(self, assumptions: Sequence[clingo.Symbol] = ()) -> list[clingo.Symbol] | None:
+        """The shown atoms of the last (optimal) model, or None if there is none."""
+        shown: list[clingo.Symbol] | None = None
+        literals = [(symbol, True) for symbol in assumptions]
+        try:
+            with self._control.solve(assumptions=literals, yield_=True) as handle:
+                for model in handle:
+                    shown = model.symbols(shown=True)
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
+        return shown
+
+
+def solve_once(files: Sequence[Path], facts: str) -> list[clingo.Symbol]:
+    """The unique answer set of a stratified program; an error if there is none."""
+    shown = Solver(files, facts).answer()
+    if shown is None:
+        names = ", ".join(path.name for path in files)
+        raise KnowledgeBaseError(f"the knowledge base has no answer for this case ({names})")
+    return shown

@@ -1,0 +1,241 @@
+"""The case vocabulary (docs/case-vocabulary.md) as data: every predicate a case
+file may state, its kind, and the domain of each argument.
+
+This is the one place the validator, the documentation-completion search and
+the docs read the vocabulary from. The knowledge base's own tables (levels,
+CPT codes) are checked against it by tests/test_vocabulary.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    """How an unstated fact of a predicate is read (case vocabulary, 'Three kinds')."""
+
+    PICTURE = "picture"  # closed: not stated is false
+    DOCUMENTATION = "documentation"  # open: not stated is unknown
+    EXCLUSION = "exclusion"  # closed: not stated is absent
+
+
+@dataclass(frozen=True)
+class Values:
+    """A closed set of constants."""
+
+    name: str
+    members: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"one of {', '.join(self.members)}"
+
+
+@dataclass(frozen=True)
+class Integer:
+    name: str
+    low: int
+    high: int
+
+    def describe(self) -> str:
+        return f"an integer from {self.low} to {self.high}"
+
+
+@dataclass(frozen=True)
+class Date:
+    name: str = "date"
+
+    def describe(self) -> str:
+        return "a date as an integer YYYYMMDD, e.g. 20251015"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A quoted string, from a list of codes or matching a pattern."""
+
+    name: str
+    codes: tuple[str, ...] = ()
+    pattern: str = ""
+
+    def describe(self) -> str:
+        if self.codes:
+            return f"a quoted code, one of {', '.join(self.codes)}"
+        return "a quoted ICD-10-CM code, e.g. \"M80.08XA\""
+
+
+Domain = Values | Integer | Date | Text
+
+
+@dataclass(frozen=True)
+class Predicate:
+    name: str
+    args: tuple[Domain, ...]
+    kind: Kind
+    # Single-valued per first argument (or globally for arity 1): two different
+    # values are a contradiction.
+    single: bool = False
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}/{len(self.args)}"
+
+
+LEVELS = Values(
+    "level",
+    tuple(f"c{i}" for i in range(1, 8))
+    + tuple(f"t{i}" for i in range(1, 13))
+    + tuple(f"l{i}" for i in range(1, 6))
+    + tuple(f"s{i}" for i in range(1, 6))
+    + ("coccyx",),
+)
+PROCEDURES = Values("procedure", ("vertebroplasty", "kyphoplasty", "sacroplasty", "coccygeoplasty"))
+DEVICES = Values(
+    "device", ("balloon", "kiva", "spinejack", "radiofrequency", "stent", "mesh_pouch")
+)
+CEMENTS = Values("cement", ("pmma", "cortoss", "norian", "other"))
+LESION_KINDS = (
+    "osteolytic_metastasis",
+    "osteoblastic_metastasis",
+    "multiple_myeloma",
+    "primary_bone_malignancy",
+    "hemangioma",
+    "eosinophilic_granuloma",
+)
+CAUSES = Values(
+    "fracture cause",
+    ("osteoporotic", "steroid_induced", "osteonecrotic", "traumatic") + LESION_KINDS + ("other",),
+)
+LESIONS = Values("lesion", LESION_KINDS)
+PURPOSES = Values("purpose", ("fusion_adjunct", "prophylaxis"))
+PLANS = Values(
+    "plan", ("commercial", "commercial_hmo", "medicare", "medicare_advantage", "medicaid", "fep")
+)
+
+# CPT / HCPCS codes and the procedure each names (kb/concepts.lp cpt_procedure/2).
+CPT_PROCEDURE: dict[str, str] = {
+    "22510": "vertebroplasty",
+    "22511": "vertebroplasty",
+    "22512": "vertebroplasty",
+    "C7504": "vertebroplasty",
+    "C7505": "vertebroplasty",
+    "22513": "kyphoplasty",
+    "22514": "kyphoplasty",
+    "22515": "kyphoplasty",
+    "C7507": "kyphoplasty",
+    "C7508": "kyphoplasty",
+    "C1062": "kyphoplasty",
+    "0200T": "sacroplasty",
+    "0201T": "sacroplasty",
+}
+CPT_CODES = Text("CPT/HCPCS code", codes=tuple(CPT_PROCEDURE))
+ICD10 = Text("ICD-10-CM code", pattern=r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
+
+IMAGING = Values(
+    "imaging", ("mri_edema", "bone_scan", "spect_ct", "ct", "ct_cleft", "mri", "xray", "none")
+)
+SEVERITIES = Values("pain severity", ("none", "mild", "moderate", "severe"))
+THERAPIES = Values(
+    "therapy",
+    (
+        "analgesics",
+        "prescription_analgesics",
+        "nsaids",
+        "steroids",
+        "opioids",
+        "physical_therapy",
+        "exercise_program",
+        "rest",
+        "bracing",
+        "none",
+    ),
+)
+LESION_TRAITS = Values("lesion trait", ("painful", "aggressive"))
+CONDITIONS = Values(
+    "condition",
+    (
+        "pregnancy",
+        "osteomyelitis",
+        "discitis",
+        "systemic_infection",
+        "surgical_site_infection",
+        "septicemia",
+        "uti",
+        "coagulopathy",
+        "anticoagulation",
+        "cement_allergy",
+        "contrast_allergy",
+        "spinal_instability",
+        "myelopathy",
+        "neurologic_deficit",
+        "neural_impingement",
+        "radiculopathy",
+        "disc_herniation_radiculopathy",
+        "facet_disease",
+        "facet_arthropathy",
+        "trigger_points",
+        "untreated_stenosis",
+        "other_pain_generator",
+        "severe_cardiopulmonary_disease",
+        "stabilization_required",
+    ),
+)
+FINDINGS = Values(
+    "finding",
+    (
+        "unstable",
+        "burst",
+        "retropulsion",
+        "vertebra_plana",
+        "extensive_destruction",
+        "cord_compression",
+        "osteomyelitis",
+    ),
+)
+DAYS = Integer("days", 0, 36500)
+SCORE = Integer("pain score", 0, 10)
+
+_P, _D, _E = Kind.PICTURE, Kind.DOCUMENTATION, Kind.EXCLUSION
+
+PREDICATES: tuple[Predicate, ...] = (
+    # picture (closed)
+    Predicate("procedure", (PROCEDURES,), _P),
+    Predicate("device", (DEVICES,), _P, single=True),
+    Predicate("cement", (CEMENTS,), _P, single=True),
+    Predicate("target", (LEVELS,), _P),
+    Predicate("fracture", (LEVELS, CAUSES), _P),
+    Predicate("lesion", (LEVELS, LESIONS), _P),
+    Predicate("purpose", (PURPOSES,), _P),
+    Predicate("plan", (PLANS,), _P, single=True),
+    Predicate("service_date", (Date(),), _P, single=True),
+    Predicate("cpt", (CPT_CODES,), _P),
+    Predicate("icd10", (ICD10,), _P),
+    # documentation (open)
+    Predicate("onset_days", (LEVELS, DAYS), _D, single=True),
+    Predicate("imaging", (LEVELS, IMAGING), _D),
+    Predicate("pain_concordant", (LEVELS,), _D),
+    Predicate("pain_severity", (SEVERITIES,), _D, single=True),
+    Predicate("pain_score", (SCORE,), _D, single=True),
+    Predicate("functional_impairment", (), _D),
+    Predicate("hospitalized_for_pain", (), _D),
+    Predicate("ambulation_prevented", (), _D),
+    Predicate("transfers_prevented", (), _D),
+    Predicate("incapacitated", (), _D),
+    Predicate("therapy", (THERAPIES, DAYS), _D, single=True),
+    Predicate("therapy_failed", (), _D),
+    Predicate("therapy_contraindicated", (THERAPIES,), _D),
+    Predicate("osteoporosis_program", (), _D),
+    Predicate("lesion_trait", (LEVELS, LESION_TRAITS), _D),
+    # exclusion (closed)
+    Predicate("condition", (CONDITIONS,), _E),
+    Predicate("finding", (LEVELS, FINDINGS), _E),
+)
+
+BY_SIGNATURE: dict[tuple[str, int], Predicate] = {(p.name, len(p.args)): p for p in PREDICATES}
+
+# Multi-valued documentation items where `none` states "none was done".
+NONE_VALUE_ITEMS = {"imaging": 1, "therapy": 0}
+
+
+def icd10_valid(code: str) -> bool:
+    return re.fullmatch(ICD10.pattern, code) is not None
