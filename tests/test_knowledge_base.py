@@ -1,0 +1,133 @@
+"""The knowledge base's own structure: labels, citations, vocabulary agreement."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import clingo
+import pytest
+from clingo import ast
+
+from engine import vocabulary
+from engine.knowledge_base import KnowledgeBase
+
+KB = KnowledgeBase()
+POLICY_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "policies"
+LABELLED_HEADS = {"met", "indication", "exclusion", "otherwise"}
+# Roles whose clauses must be encoded by at least one labelled rule.
+RULE_ROLES = {"indication", "condition", "exclusion", "default", "product"}
+ROLES = RULE_ROLES | {"scope", "effective", "note"}
+
+
+def _statements(path: Path) -> list[ast.AST]:
+    found: list[ast.AST] = []
+    ast.parse_files([str(path)], found.append)
+    return found
+
+
+def _criteria_and_labels(policy: str) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """criterion facts (id -> (role, text)) and ids used in labelled rule heads."""
+    criteria: dict[str, tuple[str, str]] = {}
+    labels: set[str] = set()
+    for statement in _statements(KB.directory / f"{policy}.lp"):
+        if statement.ast_type != ast.ASTType.Rule:
+            continue
+        head = statement.head
+        if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
+            continue
+        term = head.atom.symbol
+        if term.ast_type != ast.ASTType.Function:
+            continue
+        args = term.arguments
+        if term.name == "criterion" and len(args) == 4 and not statement.body:
+            cid, role, text = (str(a.symbol.string if a.ast_type == ast.ASTType.SymbolicTerm
+                                   and a.symbol.type == clingo.SymbolType.String else a)
+                               for a in args[1:])
+            criteria[cid] = (role, text)
+        elif term.name in LABELLED_HEADS and len(args) >= 2:
+            label = args[1]
+            assert label.ast_type == ast.ASTType.SymbolicTerm, f"{policy}: unlabelled {term}"
+            labels.add(label.symbol.string)
+    return criteria, labels
+
+
+POLICIES = KB.policy_ids()
+
+
+def test_the_five_policies_are_present() -> None:
+    assert POLICIES == [
+        "bcbsm_sacral",
+        "carefirst_pvp",
+        "cigna_cmm607",
+        "nd_x5025",
+        "providence_196",
+    ]
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_labelled_rule_cites_a_criterion_and_every_criterion_is_encoded(policy: str) -> None:
+    criteria, labels = _criteria_and_labels(policy)
+    print(f"{policy}: {len(criteria)} criteria: {', '.join(sorted(criteria))}")
+    assert labels - set(criteria) == set(), "labels used in rules without a criterion/4 fact"
+    for cid, (role, text) in criteria.items():
+        assert role in ROLES, f"{cid}: unknown role {role}"
+        assert len(text) >= 3, f"{cid}: no citation text"
+        if role in RULE_ROLES:
+            assert cid in labels, f"{cid} ({role}) is encoded by no labelled rule"
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    text = re.sub(r"(?m)^\s*[-\u2013]\s+", " ", text)  # list dashes
+    text = re.sub(r"[*_]", "", text)  # emphasis markup
+    text = re.sub(r"[>\u2022\uf0b7]", " ", text)  # bullets
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_citations_quote_the_policy_text(policy: str) -> None:
+    """Every citation is the policy's own words: each quoted passage (the parts
+    between '[...]' or '...' elisions) is found in the policy text."""
+    source = POLICY_TEXTS / f"{policy}.txt"
+    if not source.is_file():
+        pytest.skip(f"policy texts not beside the project ({source})")
+    original = _normalise(source.read_text(encoding="utf-8"))
+    criteria, _ = _criteria_and_labels(policy)
+    for cid, (_role, text) in criteria.items():
+        for passage in re.split(r"\s*(?:\[[^\]]*\]|\.\.\.|\u2026)\s*", text):
+            passage = _normalise(passage).strip(" .;:,")
+            if len(passage) >= 12:
+                assert passage in original, f"{policy} {cid}: not in the policy text: {passage!r}"
+
+
+def test_kb_levels_match_the_vocabulary() -> None:
+    control = clingo.Control()
+    control.load(str(KB.directory / "concepts.lp"))
+    control.ground([("base", [])])
+    levels = sorted(
+        (a.symbol.arguments[2].number, a.symbol.arguments[0].name)
+        for a in control.symbolic_atoms.by_signature("level", 3)
+    )
+    assert tuple(name for _, name in levels) == vocabulary.LEVELS.members
+    codes = {
+        a.symbol.arguments[0].string: a.symbol.arguments[1].name
+        for a in control.symbolic_atoms.by_signature("cpt_procedure", 2)
+    }
+    assert codes == vocabulary.CPT_PROCEDURE
+
+
+def test_every_policy_defines_its_frame() -> None:
+    """Each policy states its effective period, procedures, and a default."""
+    control = clingo.Control()
+    for path in KB.files(POLICIES):
+        control.load(str(path))
+    control.ground([("base", [])])
+    facts: dict[str, set[str]] = defaultdict(set)
+    for name in ("effective", "addresses", "otherwise", "policy_title", "payer"):
+        for arity in (2, 3):
+            for atom in control.symbolic_atoms.by_signature(name, arity):
+                facts[name].add(atom.symbol.arguments[0].name)
+    for name in ("effective", "addresses", "policy_title", "payer"):
+        assert facts[name] == set(POLICIES), name
