@@ -7,7 +7,7 @@ Exit codes: 0 answered, 2 bad input (case file, option, unknown policy),
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
@@ -107,8 +107,20 @@ def policies(output: FormatOption = Format.text, kb: KbOption = None) -> None:
 
 
 def run() -> None:
-    """Entry point of the `kb` console script."""
-    app()
+    """Entry point of the `kb` console script.
+
+    An unexpected failure is a bug in policy-kb, not in the input: say so in
+    one line (set KB_DEBUG=1 for the traceback) and exit 1.
+    """
+    import os
+
+    try:
+        app()
+    except Exception as error:  # the last line of defence
+        if os.environ.get("KB_DEBUG"):
+            raise
+        sys.stderr.write(f"internal error (a bug in policy-kb): {type(error).__name__}: {error}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import clingo
 from clingo import ast
 
 from engine.errors import CaseError, Problem
+from engine.nearest import did_you_mean
 from engine.vocabulary import (
     BY_SIGNATURE,
     CPT_PROCEDURE,
@@ -172,7 +173,7 @@ def _parse_facts(text: str, source: str) -> tuple[list[Fact], list[Problem]]:
 
     def on_statement(statement: ast.AST) -> None:
         line = statement.location.begin.line
-        if _is_implicit_program(statement):
+        if _is_implicit_program(statement) or statement.ast_type == ast.ASTType.Comment:
             return
         if statement.ast_type != ast.ASTType.Rule:
             name = _STATEMENT_NAMES.get(statement.ast_type, str(statement.ast_type))
@@ -249,7 +250,15 @@ def _symbol_of_term(
     term: ast.AST, source: str, line: int, problems: list[Problem]
 ) -> clingo.Symbol | None:
     negative = False
-    if term.ast_type == ast.ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
+    if term.ast_type == ast.ASTType.Pool:
+        problems.append(
+            Problem(source, line, f"pool '{term}' is not allowed: state one fact per value")
+        )
+        return None
+    if (
+        term.ast_type == ast.ASTType.UnaryOperation
+        and term.operator_type == ast.UnaryOperator.Minus
+    ):
         negative, term = True, term.argument
     if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type == clingo.SymbolType.Function:
         return clingo.Function(term.symbol.name, term.symbol.arguments, not negative)
@@ -294,13 +303,6 @@ def _bad_argument_message(term: ast.AST) -> str:
 # --- Vocabulary checks ---------------------------------------------------------
 
 
-def _nearest(word: str, candidates: list[str] | tuple[str, ...]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 def _check_symbol(symbol: clingo.Symbol, source: str, line: int, problems: list[Problem]) -> bool:
     signature = (symbol.name, len(symbol.arguments))
     predicate = BY_SIGNATURE.get(signature)
@@ -338,7 +340,7 @@ def _unknown_predicate_message(symbol: clingo.Symbol) -> str:
     if same_name:
         return f"'{signature}' has the wrong number of arguments: the vocabulary has {same_name[0]}"
     names = [p.name for p in PREDICATES]
-    return f"unknown predicate '{signature}'{_nearest(symbol.name, names)}"
+    return f"unknown predicate '{signature}'{did_you_mean(symbol.name, names)}"
 
 
 def _domain_problem(value: clingo.Symbol, domain: Domain) -> str:
@@ -346,7 +348,8 @@ def _domain_problem(value: clingo.Symbol, domain: Domain) -> str:
         if value.type == clingo.SymbolType.Function and value.name in domain.members:
             return ""
         shown = str(value)
-        return f"'{shown}' is not a {domain.name}{_nearest(shown, domain.members)}; expected {domain.describe()}"
+        hint = did_you_mean(shown, domain.members)
+        return f"'{shown}' is not a {domain.name}{hint}; expected {domain.describe()}"
     if isinstance(domain, Integer):
         if value.type != clingo.SymbolType.Number:
             return f"'{value}' is not a number; expected {domain.describe()}"
@@ -361,7 +364,8 @@ def _domain_problem(value: clingo.Symbol, domain: Domain) -> str:
         if value.type != clingo.SymbolType.String:
             return f"'{value}' must be quoted; expected {domain.describe()}"
         if domain.codes and value.string not in domain.codes:
-            return f"'{value.string}' is not a known code{_nearest(value.string, domain.codes)}; expected {domain.describe()}"
+            hint = did_you_mean(value.string, domain.codes)
+            return f"'{value.string}' is not a known code{hint}; expected {domain.describe()}"
         if not domain.codes and not icd10_valid(value.string):
             return f"'{value.string}' is not a valid {domain.name}; expected {domain.describe()}"
         return ""
@@ -441,7 +445,15 @@ def _severity_conflict(facts: list[Fact], source: str) -> Iterator[Problem]:
     if severity is None or score is None:
         return
     number = score.symbol.arguments[0].number
-    implied = "none" if number == 0 else "mild" if number <= 3 else "moderate" if number <= 6 else "severe"
+    implied = (
+        "none"
+        if number == 0
+        else "mild"
+        if number <= 3
+        else "moderate"
+        if number <= 6
+        else "severe"
+    )
     if severity.symbol.arguments[0].name != implied:
         yield Problem(
             source,

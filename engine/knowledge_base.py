@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import KnowledgeBaseError, UnknownPolicyError
+from engine.nearest import did_you_mean
 
 # kb/ sits beside engine/ both in the source tree and once installed.
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "kb"
@@ -29,18 +30,13 @@ class KnowledgeBase:
 
     def policy_ids(self) -> list[str]:
         """Every policy file's id (its file name without .lp), sorted."""
-        return sorted(
-            path.stem for path in self.directory.glob("*.lp") if path.name not in SHARED
-        )
+        return sorted(path.stem for path in self.directory.glob("*.lp") if path.name not in SHARED)
 
     def check_policies(self, requested: list[str]) -> list[str]:
         known = self.policy_ids()
         for policy in requested:
             if policy not in known:
-                import difflib
-
-                near = difflib.get_close_matches(policy, known, n=1)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                hint = did_you_mean(policy, known)
                 raise UnknownPolicyError(
                     f"unknown policy '{policy}'{hint}; known: {', '.join(known)}"
                 )

@@ -43,8 +43,11 @@ def to_json(case: Case, determinations: list[Determination]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _quote(text: str, indent: str) -> list[str]:
+    """A citation, quoted in full and wrapped for a terminal."""
+    import textwrap
+
+    return textwrap.wrap(f'"{text}"', width=96, initial_indent=indent, subsequent_indent=indent)
 
 
 def to_text(case: Case, determinations: list[Determination]) -> str:
@@ -65,13 +68,14 @@ def _policy_block(d: Determination) -> list[str]:
     lines = [f"{d.policy.id}: {d.status}  ({d.policy.payer}, {d.policy.title})"]
     if not d.levels:
         for criterion in d.deciding_criteria():
-            lines.append(f"  {criterion.id}: \"{_shorten(criterion.text, 110)}\"")
+            lines.append(f"  {criterion.id}:")
+            lines.extend(_quote(criterion.text, "    "))
         return lines
     for level in d.levels.values():
         lines.append(f"  {level.level}: {level.status}")
         for cid in level.decided_by:
-            text = _shorten(d.criterion(cid).text, 100)
-            lines.append(f"    decided by {cid}: \"{text}\"")
+            lines.append(f"    decided by {cid}:")
+            lines.extend(_quote(d.criterion(cid).text, "      "))
         if level.met:
             lines.append(f"    met: {', '.join(level.met)}")
         if level.unmet and level.status != "medically_necessary":

@@ -26,7 +26,8 @@ class Solver:
             self._control.add("base", [], facts)
             self._control.ground([("base", [])])
         except RuntimeError as error:
-            raise KnowledgeBaseError(self._describe("the knowledge base failed to load", error))
+            message = self._describe("the knowledge base failed to load", error)
+            raise KnowledgeBaseError(message) from None
         self._files = files
 
     def _log(self, code: clingo.MessageCode, message: str) -> None:

@@ -61,7 +61,7 @@ class Text:
     def describe(self) -> str:
         if self.codes:
             return f"a quoted code, one of {', '.join(self.codes)}"
-        return "a quoted ICD-10-CM code, e.g. \"M80.08XA\""
+        return 'a quoted ICD-10-CM code, e.g. "M80.08XA"'
 
 
 Domain = Values | Integer | Date | Text

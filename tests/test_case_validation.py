@@ -16,7 +16,7 @@ REFUSED = [
     ("a constraint", VALID + ":- target(l1).\n", 3, "constraint"),
     ("a choice rule", VALID + "{ hospitalized_for_pain }.\n", 3, "choice rule"),
     ("a disjunction", VALID + "hospitalized_for_pain ; ambulation_prevented.\n", 3, "disjunction"),
-    ("#script", VALID + '#script (python)\nimport os\n#end.\n', 3, "'#script' is not allowed"),
+    ("#script", VALID + "#script (python)\nimport os\n#end.\n", 3, "'#script' is not allowed"),
     ("#include", VALID + '#include "/etc/passwd".\n', 3, "'#include' is not allowed"),
     ("#external", VALID + "#external hospitalized_for_pain.\n", 3, "'#external'"),
     ("#show", VALID + "#show target/1.\n", 3, "'#show'"),
@@ -29,10 +29,25 @@ REFUSED = [
     ("an interval", VALID + "onset_days(l1, 1..3).\n", 3, "interval"),
     ("a pool", VALID + "target(l1; l2).\n", 3, "pool"),
     ("arithmetic", VALID + "onset_days(l1, 40+2).\n", 3, "not a plain value"),
-    ("an unknown predicate, near miss", VALID + "onset_dys(l1, 3).\n", 3, "did you mean 'onset_days'"),
+    (
+        "an unknown predicate, near miss",
+        VALID + "onset_dys(l1, 3).\n",
+        3,
+        "did you mean 'onset_days'",
+    ),
     ("a wrong arity", VALID + "fracture(l1).\n", 3, "fracture/2"),
-    ("an unknown value, near miss", VALID + "fracture(l1, osteoporosis).\n", 3, "did you mean 'osteoporotic'"),
-    ("a level out of range (L6)", VALID + "fracture(l6, osteoporotic).\n", 3, "'l6' is not a level"),
+    (
+        "an unknown value, near miss",
+        VALID + "fracture(l1, osteoporosis).\n",
+        3,
+        "did you mean 'osteoporotic'",
+    ),
+    (
+        "a level out of range (L6)",
+        VALID + "fracture(l6, osteoporotic).\n",
+        3,
+        "'l6' is not a level",
+    ),
     ("a level out of range (T13)", VALID + "target(t13).\n", 3, "'t13' is not a level"),
     ("negative days", VALID + "onset_days(l1, -3).\n", 3, "negative numbers"),
     ("a pain score above 10", VALID + "pain_score(11).\n", 3, "out of range"),
@@ -41,23 +56,55 @@ REFUSED = [
     ("an unknown CPT code", 'cpt("22520").\ntarget(l1).\n', 1, "not a known code"),
     ("a malformed ICD-10 code", VALID + 'icd10("M80 08").\n', 3, "not a valid ICD-10-CM code"),
     ("an impossible date", VALID + "service_date(20250231).\n", 3, "not a valid date"),
-    ("a fact true and false", VALID + "hospitalized_for_pain.\n-hospitalized_for_pain.\n", 4,
-     "both true and false"),
-    ("classical negation of a closed predicate", VALID + "-condition(pregnancy).\n", 3,
-     "closed-world"),
-    ("two onsets for one level", VALID + "onset_days(l1, 20).\nonset_days(l1, 50).\n", 4,
-     "takes one value per level"),
-    ("imaging none with a modality", VALID + "imaging(l1, none).\nimaging(l1, ct).\n", 4,
-     "none was done"),
-    ("therapy none with a therapy", VALID + "therapy(none, 0).\ntherapy(nsaids, 30).\n", 4,
-     "none was done"),
-    ("a score contradicting the severity", VALID + "pain_severity(mild).\npain_score(8).\n", 4,
-     "contradicts"),
+    (
+        "a fact true and false",
+        VALID + "hospitalized_for_pain.\n-hospitalized_for_pain.\n",
+        4,
+        "both true and false",
+    ),
+    (
+        "classical negation of a closed predicate",
+        VALID + "-condition(pregnancy).\n",
+        3,
+        "closed-world",
+    ),
+    (
+        "two onsets for one level",
+        VALID + "onset_days(l1, 20).\nonset_days(l1, 50).\n",
+        4,
+        "takes one value per level",
+    ),
+    (
+        "imaging none with a modality",
+        VALID + "imaging(l1, none).\nimaging(l1, ct).\n",
+        4,
+        "none was done",
+    ),
+    (
+        "therapy none with a therapy",
+        VALID + "therapy(none, 0).\ntherapy(nsaids, 30).\n",
+        4,
+        "none was done",
+    ),
+    (
+        "a score contradicting the severity",
+        VALID + "pain_severity(mild).\npain_score(8).\n",
+        4,
+        "contradicts",
+    ),
     ("no procedure", "target(l1).\n", 0, "no procedure"),
-    ("two procedures", "procedure(vertebroplasty).\nprocedure(kyphoplasty).\ntarget(l1).\n", 2,
-     "more than one procedure"),
-    ("a code contradicting the procedure", 'procedure(vertebroplasty).\ncpt("22513").\ntarget(l1).\n',
-     2, "more than one procedure"),
+    (
+        "two procedures",
+        "procedure(vertebroplasty).\nprocedure(kyphoplasty).\ntarget(l1).\n",
+        2,
+        "more than one procedure",
+    ),
+    (
+        "a code contradicting the procedure",
+        'procedure(vertebroplasty).\ncpt("22513").\ntarget(l1).\n',
+        2,
+        "more than one procedure",
+    ),
     ("no target", "procedure(vertebroplasty).\n", 0, "no target/1"),
     ("an empty file", "% only a comment\n", 0, "empty"),
     ("a syntax error", VALID + "target(l2\n", 4, "syntax error"),
@@ -69,7 +116,7 @@ def test_refused(name: str, text: str, line: int, fragment: str) -> None:
     with pytest.raises(CaseError) as caught:
         read_case(text, "case.lp")
     messages = [(p.line, p.message) for p in caught.value.problems]
-    assert any(l == line and fragment in m for l, m in messages), messages
+    assert any(n == line and fragment in m for n, m in messages), messages
     assert all(p.source == "case.lp" for p in caught.value.problems)
 
 

@@ -42,9 +42,15 @@ def _criteria_and_labels(policy: str) -> tuple[dict[str, tuple[str, str]], set[s
             continue
         args = term.arguments
         if term.name == "criterion" and len(args) == 4 and not statement.body:
-            cid, role, text = (str(a.symbol.string if a.ast_type == ast.ASTType.SymbolicTerm
-                                   and a.symbol.type == clingo.SymbolType.String else a)
-                               for a in args[1:])
+            cid, role, text = (
+                str(
+                    a.symbol.string
+                    if a.ast_type == ast.ASTType.SymbolicTerm
+                    and a.symbol.type == clingo.SymbolType.String
+                    else a
+                )
+                for a in args[1:]
+            )
             criteria[cid] = (role, text)
         elif term.name in LABELLED_HEADS and len(args) >= 2:
             label = args[1]

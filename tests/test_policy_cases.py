@@ -23,9 +23,7 @@ def _all_cases() -> list[tuple[str, Case]]:
 CASES = _all_cases()
 
 
-@pytest.mark.parametrize(
-    ("policy", "case"), CASES, ids=[f"{p}: {c.name}" for p, c in CASES]
-)
+@pytest.mark.parametrize(("policy", "case"), CASES, ids=[f"{p}: {c.name}" for p, c in CASES])
 def test_policy_case(policy: str, case: Case) -> None:
     (determination,) = evaluate(
         case.facts, policies=[policy], closed_world=case.closed_world, source=case.name

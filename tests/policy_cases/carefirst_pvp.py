@@ -394,8 +394,11 @@ CASES: list[Case] = [
     Case(
         name="PKP.3 met: multiple myeloma T12 fracture, bone scan, pain score 7 (severe).",
         facts=_bullet3(
-            level="t12", procedure="kyphoplasty", kind="multiple_myeloma",
-            imaging="bone_scan", pain="pain_score(7).",
+            level="t12",
+            procedure="kyphoplasty",
+            kind="multiple_myeloma",
+            imaging="bone_scan",
+            pain="pain_score(7).",
         ),
         status="medically_necessary",
         decided_by=("PKP.3",),

@@ -1,0 +1,174 @@
+"""The `kb` command as a user runs it: the installed console script, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def _kb() -> str:
+    beside_python = Path(sys.executable).parent / "kb"
+    found = str(beside_python) if beside_python.exists() else shutil.which("kb")
+    assert found, "the kb console script is not installed: run ./dev test (pip install .)"
+    return found
+
+
+def kb(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_kb(), *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+
+
+def test_query_text_names_every_policy_and_the_deciding_criteria() -> None:
+    result = kb("query", "--facts", str(EXAMPLES / "sacral_insufficiency_hmo.lp"))
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("\n\n")[1]
+    assert table.splitlines() == [
+        "bcbsm_sacral    not_covered              BCN.HMO",
+        "carefirst_pvp   investigational          PSP",
+        "cigna_cmm607    not_medically_necessary  CMM-607.3.sacroplasty",
+        "nd_x5025        investigational          INV.2",
+        "providence_196  not_medically_necessary  III",
+    ]
+    # The deciding clause is quoted in full (wrapped for the terminal).
+    quoted = (
+        '"Commercial HMO (includes Self-Funded groups unless otherwise specified) [...] '
+        '0200T and 0201T are not covered."'
+    )
+    assert quoted in " ".join(result.stdout.split())
+
+
+def test_query_json_has_the_minimal_shape_and_citations() -> None:
+    result = kb(
+        "query",
+        "--facts",
+        str(EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp"),
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    statuses = {d["policy"]: d["status"] for d in document["determinations"]}
+    assert statuses == {
+        "bcbsm_sacral": "not_addressed",
+        "carefirst_pvp": "medically_necessary",
+        "cigna_cmm607": "medically_necessary",
+        "nd_x5025": "medically_necessary",
+        "providence_196": "medically_necessary",
+    }
+    providence = next(d for d in document["determinations"] if d["policy"] == "providence_196")
+    (level,) = providence["levels"]
+    assert level["level"] == "l1"
+    assert [c["id"] for c in level["decided_by"]] == ["I.A"]
+    assert {c["id"] for c in level["met"]} == {"I.A.1", "I.A.2"}
+    assert "Acute (<6 weeks)" in next(c["text"] for c in level["met"] if c["id"] == "I.A.1")
+
+
+def test_policy_option_selects_and_stdin_is_read() -> None:
+    case = "procedure(vertebroplasty).\ntarget(l1).\nfracture(l1, osteoporotic).\n"
+    result = kb(
+        "query", "--facts", "-", "--policy", "providence_196", "--format", "json", stdin=case
+    )
+    assert result.returncode == 0, result.stderr
+    (determination,) = json.loads(result.stdout)["determinations"]
+    assert determination["policy"] == "providence_196"
+    assert determination["status"] == "insufficient_information"
+    assert determination["levels"][0]["missing"], "the missing documentation is listed"
+
+
+def test_closed_world_gives_the_closed_status() -> None:
+    case = "procedure(vertebroplasty).\ntarget(l1).\nfracture(l1, osteoporotic).\n"
+    result = kb("query", "--facts", "-", "--policy", "providence_196", "--closed-world", stdin=case)
+    assert result.returncode == 0, result.stderr
+    assert "providence_196  not_medically_necessary" in result.stdout
+
+
+def test_output_is_byte_identical_for_identical_input() -> None:
+    runs = [
+        kb("query", "--facts", str(EXAMPLES / "aggressive_hemangioma_t6.lp"), "--format", fmt)
+        for fmt in ("json", "json", "text", "text")
+    ]
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[2].stdout == runs[3].stdout
+
+
+def test_bad_case_is_refused_with_file_line_and_nearest_name(tmp_path: Path) -> None:
+    case = tmp_path / "bad.lp"
+    case.write_text("procedure(vertebroplasty).\ntarget(l1).\nonset_dys(l1, 3).\n")
+    result = kb("query", "--facts", str(case))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert (
+        f"{case}:3: unknown predicate 'onset_dys/2' (did you mean 'onset_days'?)" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_script_in_a_case_is_refused_and_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    case = tmp_path / "evil.lp"
+    case.write_text(
+        "procedure(vertebroplasty).\ntarget(l1).\n"
+        f'#script (python)\nopen("{marker}", "w").write("x")\n#end.\n'
+    )
+    result = kb("query", "--facts", str(case))
+    assert result.returncode == 2
+    assert "'#script' is not allowed" in result.stderr
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("query", "--facts", "missing.lp"), "cannot read the case file"),
+        (
+            ("query", "--facts", "examples/myeloma_l2_kyphoplasty.lp", "--policy", "cigna"),
+            "unknown policy 'cigna' (did you mean 'cigna_cmm607'?)",
+        ),
+        (("query", "--facts", "examples/myeloma_l2_kyphoplasty.lp", "--format", "xml"), "xml"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...], fragment: str) -> None:
+    result = kb(*args)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_accepts_every_example() -> None:
+    for example in sorted(EXAMPLES.glob("*.lp")):
+        result = kb("validate", str(example))
+        assert result.returncode == 0, result.stderr
+        assert "valid case" in result.stdout
+
+
+def test_policies_lists_the_five_with_dates_and_procedures() -> None:
+    result = kb("policies", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    policies = {p["policy"]: p for p in json.loads(result.stdout)["policies"]}
+    assert sorted(policies) == [
+        "bcbsm_sacral",
+        "carefirst_pvp",
+        "cigna_cmm607",
+        "nd_x5025",
+        "providence_196",
+    ]
+    assert policies["nd_x5025"]["effective_from"] == 20250915
+    assert policies["nd_x5025"]["effective_to"] == 20251102
+    assert policies["nd_x5025"]["procedures"] == ["sacroplasty", "vertebroplasty"]
+    assert policies["bcbsm_sacral"]["procedures"] == ["sacroplasty"]
+    assert "coccygeoplasty" in policies["cigna_cmm607"]["procedures"]
+
+
+def test_kb_option_points_at_another_knowledge_base(tmp_path: Path) -> None:
+    result = kb("policies", "--kb", str(tmp_path))
+    assert result.returncode == 1
+    assert "is not a knowledge base" in result.stderr
