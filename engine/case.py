@@ -10,9 +10,8 @@ symbol.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import clingo
 from clingo import ast
@@ -35,8 +34,7 @@ from engine.vocabulary import (
 )
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """One validated fact of a case, with the line it was stated on."""
 
     symbol: clingo.Symbol
@@ -54,8 +52,7 @@ class Fact:
         return f"{self.symbol}."
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     """A validated case: its facts in file order, and where it came from."""
 
     source: str
@@ -70,7 +67,7 @@ class Case:
 
     @property
     def targets(self) -> list[str]:
-        return [s.arguments[0].name for s in self.symbols("target")]
+        return list(dict.fromkeys(s.arguments[0].name for s in self.symbols("target")))
 
 
 def read_case(text: str, source: str) -> Case:
@@ -372,12 +369,17 @@ def _domain_problem(value: clingo.Symbol, domain: Domain) -> str:
     raise AssertionError(domain)
 
 
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _valid_date(number: int) -> bool:
-    try:
-        datetime.date(number // 10000, number // 100 % 100, number % 100)
-    except ValueError:
+    """A real calendar date YYYYMMDD between 1900 and 2100."""
+    year, month, day = number // 10000, number // 100 % 100, number % 100
+    if not (1900 <= year <= 2100 and 1 <= month <= 12):
         return False
-    return 19000101 <= number <= 21001231
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = 29 if month == 2 and leap else 28 if month == 2 else _DAYS_IN_MONTH[month - 1]
+    return 1 <= day <= days
 
 
 # --- Whole-case checks ------------------------------------------------------------

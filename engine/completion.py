@@ -16,6 +16,7 @@ from engine.determination import (
     INSUFFICIENT_INFORMATION,
     MEDICALLY_NECESSARY,
     Determination,
+    LevelDetermination,
     overall_status,
 )
 from engine.knowledge_base import KnowledgeBase
@@ -37,37 +38,40 @@ def complete(
     policies: list[str],
     determinations: list[Determination],
     ranks: dict[str, int],
-) -> None:
-    """Turn levels that documentation could rescue into insufficient_information, in place."""
-    open_levels = [
-        (d, level)
-        for d in determinations
-        for level in d.levels.values()
-        if level.status != MEDICALLY_NECESSARY
-    ]
-    if not open_levels:
-        return
+) -> list[Determination]:
+    """The determinations with every level that documentation could rescue
+    turned into insufficient_information, listing what is missing."""
     solver = Solver(
         kb.files(policies, completion=True),
         completion_facts(case),
         ["--opt-mode=opt", "--opt-strategy=usc"],
     )
-    for determination, level in open_levels:
-        goal = clingo.Function(
-            "level_status",
-            [
-                clingo.Function(determination.policy.id),
-                clingo.Function(level.level),
-                clingo.Function(MEDICALLY_NECESSARY),
-            ],
-        )
-        if not solver.has_atom(goal):
-            continue
-        answer = solver.answer([goal])
-        if answer is None:
-            continue
-        level.status = INSUFFICIENT_INFORMATION
-        level.missing = sorted(f"{atom.arguments[0]}." for atom in answer if atom.name == "add")
+    completed = []
     for determination in determinations:
-        if determination.levels:
-            determination.status = overall_status(determination.levels.values(), ranks)
+        levels = {
+            name: _complete_level(solver, determination.policy.id, level)
+            for name, level in determination.levels.items()
+        }
+        status = overall_status(levels.values(), ranks) if levels else determination.status
+        completed.append(determination._replace(status=status, levels=levels))
+    return completed
+
+
+def _complete_level(solver: Solver, policy: str, level: LevelDetermination) -> LevelDetermination:
+    if level.status == MEDICALLY_NECESSARY:
+        return level
+    goal = clingo.Function(
+        "level_status",
+        [
+            clingo.Function(policy),
+            clingo.Function(level.level),
+            clingo.Function(MEDICALLY_NECESSARY),
+        ],
+    )
+    if not solver.has_atom(goal):
+        return level
+    answer = solver.answer([goal])
+    if answer is None:
+        return level
+    missing = tuple(sorted(f"{atom.arguments[0]}." for atom in answer if atom.name == "add"))
+    return level._replace(status=INSUFFICIENT_INFORMATION, missing=missing)

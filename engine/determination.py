@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import clingo
 
+from engine.errors import KnowledgeBaseError
+
 MEDICALLY_NECESSARY = "medically_necessary"
 INSUFFICIENT_INFORMATION = "insufficient_information"
-STATUSES = (
-    "medically_necessary",
-    "not_medically_necessary",
-    "investigational",
-    "not_covered",
-    "not_addressed",
-    "not_in_effect",
-    "insufficient_information",
-)
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(NamedTuple):
     """A labelled clause of a policy, with its verbatim text."""
 
     policy: str
@@ -31,43 +23,39 @@ class Criterion:
     text: str
 
 
-@dataclass(frozen=True)
-class PolicyInfo:
+class PolicyInfo(NamedTuple):
     id: str
-    title: str = ""
-    payer: str = ""
-    version: str = ""
-    source: str = ""
-    effective_from: int = 0
-    effective_to: int = 99991231
-    procedures: tuple[str, ...] = ()
-    criteria: dict[str, Criterion] = field(default_factory=dict)
+    title: str
+    payer: str
+    version: str
+    source: str
+    effective_from: int
+    effective_to: int
+    procedures: tuple[str, ...]
+    criteria: dict[str, Criterion]
 
 
-@dataclass
-class LevelDetermination:
+class LevelDetermination(NamedTuple):
     level: str
     status: str
-    decided_by: list[str] = field(default_factory=list)
-    unmet: list[str] = field(default_factory=list)
-    met: list[str] = field(default_factory=list)
+    decided_by: tuple[str, ...] = ()
+    met: tuple[str, ...] = ()
+    unmet: tuple[str, ...] = ()
     # Facts that, documented, would make this level medically necessary.
-    missing: list[str] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
 
 
-@dataclass
-class Determination:
+class Determination(NamedTuple):
     policy: PolicyInfo
     status: str
-    levels: dict[str, LevelDetermination] = field(default_factory=dict)
+    levels: dict[str, LevelDetermination]
+    # Criteria that decided a whole-request status (not_in_effect, not_addressed).
+    request_decided_by: tuple[str, ...] = ()
 
     def deciding_criteria(self) -> list[Criterion]:
-        ids: dict[str, None] = {}
+        ids = dict.fromkeys(self.request_decided_by)
         for level in self.levels.values():
             ids.update(dict.fromkeys(level.decided_by))
-        if not self.levels:
-            role = "effective" if self.status == "not_in_effect" else "scope"
-            ids.update(dict.fromkeys(c.id for c in self.policy.criteria.values() if c.role == role))
         return [self.criterion(i) for i in ids]
 
     def criterion(self, criterion_id: str) -> Criterion:
@@ -75,11 +63,11 @@ class Determination:
         return found or Criterion(self.policy.id, criterion_id, "", "")
 
     def summary(self) -> str:
-        parts = [f"{self.policy.id}: {self.status}"]
+        parts = [f"{self.policy.id}: {self.status} {list(self.request_decided_by)}"]
         for level in self.levels.values():
             parts.append(
-                f"  {level.level}: {level.status} decided_by={level.decided_by} "
-                f"met={level.met} unmet={level.unmet} missing={level.missing}"
+                f"  {level.level}: {level.status} decided_by={list(level.decided_by)} "
+                f"met={list(level.met)} unmet={list(level.unmet)} missing={list(level.missing)}"
             )
         return "\n".join(parts)
 
@@ -88,33 +76,45 @@ def _text(symbol: clingo.Symbol) -> str:
     return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
 
 
+class _Atoms:
+    """The shown atoms grouped by predicate name, each as its argument list."""
+
+    def __init__(self, atoms: Iterable[clingo.Symbol]) -> None:
+        self.by_name: dict[str, list[list[clingo.Symbol]]] = defaultdict(list)
+        for atom in atoms:
+            self.by_name[atom.name].append(atom.arguments)
+
+    def __getitem__(self, name: str) -> list[list[clingo.Symbol]]:
+        return self.by_name.get(name, [])
+
+
 def read_policies(atoms: Iterable[clingo.Symbol]) -> dict[str, PolicyInfo]:
-    """Policy metadata and criteria from the shown atoms."""
-    fields: dict[str, dict[str, object]] = defaultdict(dict)
+    """Policy metadata and the criteria the atoms cite, per policy id."""
+    return _policies(_Atoms(atoms))
+
+
+def _policies(shown: _Atoms) -> dict[str, PolicyInfo]:
+    fields: dict[str, dict[str, str]] = defaultdict(dict)
+    for name in ("policy_title", "payer", "version", "source"):
+        for policy, value in shown[name]:
+            fields[policy.name][name] = _text(value)
+    dates = {p.name: (start.number, end.number) for p, start, end in shown["effective"]}
     procedures: dict[str, list[str]] = defaultdict(list)
+    for policy, procedure in shown["addresses"]:
+        procedures[policy.name].append(procedure.name)
     criteria: dict[str, dict[str, Criterion]] = defaultdict(dict)
-    for atom in atoms:
-        args = atom.arguments
-        name = atom.name
-        if name == "criterion" and len(args) == 4:
-            policy, cid = args[0].name, _text(args[1])
-            criteria[policy][cid] = Criterion(policy, cid, args[2].name, _text(args[3]))
-        elif name in ("policy_title", "payer", "version", "source") and len(args) == 2:
-            fields[args[0].name][name] = _text(args[1])
-        elif name == "effective" and len(args) == 3:
-            fields[args[0].name]["effective_from"] = args[1].number
-            fields[args[0].name]["effective_to"] = args[2].number
-        elif name == "addresses" and len(args) == 2:
-            procedures[args[0].name].append(args[1].name)
+    for policy, cid, role, text in shown["criterion"]:
+        criterion = Criterion(policy.name, _text(cid), role.name, _text(text))
+        criteria[policy.name][criterion.id] = criterion
     return {
         policy: PolicyInfo(
             id=policy,
-            title=str(values.get("policy_title", "")),
-            payer=str(values.get("payer", "")),
-            version=str(values.get("version", "")),
-            source=str(values.get("source", "")),
-            effective_from=int(str(values.get("effective_from", 0))),
-            effective_to=int(str(values.get("effective_to", 99991231))),
+            title=values.get("policy_title", ""),
+            payer=values.get("payer", ""),
+            version=values.get("version", ""),
+            source=values.get("source", ""),
+            effective_from=dates.get(policy, (0, 0))[0],
+            effective_to=dates.get(policy, (0, 99991231))[1],
             procedures=tuple(sorted(procedures[policy])),
             criteria=dict(sorted(criteria[policy].items())),
         )
@@ -123,49 +123,43 @@ def read_policies(atoms: Iterable[clingo.Symbol]) -> dict[str, PolicyInfo]:
 
 
 def read_determinations(
-    atoms: list[clingo.Symbol], policies: dict[str, PolicyInfo], targets: list[str]
+    atoms: Iterable[clingo.Symbol], targets: list[str]
 ) -> tuple[list[Determination], dict[str, int]]:
-    """Determinations per policy (closed world), and the status precedence ranks."""
-    overall: dict[str, str] = {}
-    levels: dict[str, dict[str, LevelDetermination]] = defaultdict(dict)
-    per_level: dict[str, dict[tuple[str, str], list[str]]] = {
-        "decided_by": defaultdict(list),
-        "unmet": defaultdict(list),
-        "met": defaultdict(list),
-    }
-    ranks: dict[str, int] = {}
-    for atom in atoms:
-        args = atom.arguments
-        if atom.name == "overall":
-            overall[args[0].name] = args[1].name
-        elif atom.name == "level_status":
-            policy, level = args[0].name, args[1].name
-            levels[policy][level] = LevelDetermination(level, args[2].name)
-        elif atom.name in ("decided_by", "unmet"):
-            per_level[atom.name][(args[0].name, args[2].name)].append(_text(args[1]))
-        elif atom.name == "met":
-            per_level["met"][(args[0].name, args[2].name)].append(_text(args[1]))
-        elif atom.name == "status_rank":
-            ranks[args[0].name] = args[1].number
+    """Determinations per policy, as documented (closed world), and the status ranks."""
+    shown = _Atoms(atoms)
+    policies = _policies(shown)
+    overall = {policy.name: status.name for policy, status in shown["overall"]}
+    statuses = {(p.name, level.name): s.name for p, level, s in shown["level_status"]}
+    by_level: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for name in ("decided_by", "met", "unmet"):
+        grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for policy, cid, level in shown[name]:
+            grouped[(policy.name, level.name)].append(_text(cid))
+        by_level[name] = grouped
+    request: dict[str, list[str]] = defaultdict(list)
+    for policy, cid in shown["request_decided_by"]:
+        request[policy.name].append(_text(cid))
+    ranks = {status.name: rank.number for status, rank in shown["status_rank"]}
+
     determinations = []
     for policy_id, info in policies.items():
-        found = levels.get(policy_id, {})
-        ordered = {level: found[level] for level in targets if level in found}
-        for (policy, level), ids in per_level["decided_by"].items():
-            if policy == policy_id and level in ordered:
-                ordered[level].decided_by = sorted(ids)
-        for (policy, level), ids in per_level["unmet"].items():
-            if policy == policy_id and level in ordered:
-                ordered[level].unmet = sorted(ids)
-        for (policy, level), ids in per_level["met"].items():
-            if policy == policy_id and level in ordered:
-                ordered[level].met = sorted(ids)
-        status = overall.get(policy_id)
-        if status is None:
-            from engine.errors import KnowledgeBaseError
-
+        if policy_id not in overall:
             raise KnowledgeBaseError(f"{policy_id} derived no determination for this case")
-        determinations.append(Determination(info, status, ordered))
+        levels = {
+            level: LevelDetermination(
+                level,
+                statuses[(policy_id, level)],
+                *(
+                    tuple(sorted(by_level[name][(policy_id, level)]))
+                    for name in ("decided_by", "met", "unmet")
+                ),
+            )
+            for level in targets
+            if (policy_id, level) in statuses
+        }
+        determinations.append(
+            Determination(info, overall[policy_id], levels, tuple(sorted(request[policy_id])))
+        )
     return determinations, ranks
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import os
 
 from engine.errors import KnowledgeBaseError, UnknownPolicyError
 from engine.nearest import did_you_mean
 
 # kb/ sits beside engine/ both in the source tree and once installed.
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "kb"
+# (os.path, not pathlib: importing pathlib costs more than a whole solve.)
+DEFAULT_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kb")
 
 PROLOGUE = "concepts.lp"
 EPILOGUE = "determination.lp"
@@ -17,20 +17,24 @@ COMPLETION = "completion.lp"
 SHARED = (PROLOGUE, EPILOGUE, COMPLETION)
 
 
-@dataclass(frozen=True)
 class KnowledgeBase:
-    directory: Path = DEFAULT_DIRECTORY
+    """A directory of .lp files: the prologue, one file per policy, the epilogue."""
 
-    def __post_init__(self) -> None:
+    def __init__(self, directory: str = DEFAULT_DIRECTORY) -> None:
+        self.directory = directory
         for name in (PROLOGUE, EPILOGUE):
-            if not (self.directory / name).is_file():
+            if not os.path.isfile(os.path.join(directory, name)):
                 raise KnowledgeBaseError(
                     f"{self.directory} is not a knowledge base: {name} is missing"
                 )
 
     def policy_ids(self) -> list[str]:
         """Every policy file's id (its file name without .lp), sorted."""
-        return sorted(path.stem for path in self.directory.glob("*.lp") if path.name not in SHARED)
+        return sorted(
+            name[:-3]
+            for name in os.listdir(self.directory)
+            if name.endswith(".lp") and name not in SHARED
+        )
 
     def check_policies(self, requested: list[str]) -> list[str]:
         known = self.policy_ids()
@@ -42,9 +46,12 @@ class KnowledgeBase:
                 )
         return sorted(dict.fromkeys(requested))
 
-    def files(self, policies: list[str], *, completion: bool = False) -> list[Path]:
+    def path(self, name: str) -> str:
+        return os.path.join(self.directory, name)
+
+    def files(self, policies: list[str], *, completion: bool = False) -> list[str]:
         """The program for these policies: prologue, policy files, epilogue."""
         names = [PROLOGUE, *(f"{p}.lp" for p in policies), EPILOGUE]
         if completion:
             names.append(COMPLETION)
-        return [self.directory / name for name in names]
+        return [self.path(name) for name in names]

@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.case import Case, read_case
-from engine.completion import complete
-from engine.determination import Determination, PolicyInfo, read_determinations, read_policies
+from engine.determination import (
+    MEDICALLY_NECESSARY,
+    Determination,
+    PolicyInfo,
+    read_determinations,
+    read_policies,
+)
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import solve_once
 
@@ -22,11 +27,15 @@ def determine(
     kb = kb or KnowledgeBase()
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
     atoms = solve_once(kb.files(chosen), case.program())
-    infos = read_policies(atoms)
-    determinations, ranks = read_determinations(atoms, infos, case.targets)
-    if not closed_world:
-        complete(case, kb, chosen, determinations, ranks)
-    return determinations
+    determinations, ranks = read_determinations(atoms, case.targets)
+    undecided = any(
+        level.status != MEDICALLY_NECESSARY for d in determinations for level in d.levels.values()
+    )
+    if closed_world or not undecided:
+        return determinations
+    from engine.completion import complete
+
+    return complete(case, kb, chosen, determinations, ranks)
 
 
 def evaluate(
@@ -42,7 +51,7 @@ def evaluate(
 
 
 def describe_policies(kb: KnowledgeBase | None = None) -> list[PolicyInfo]:
-    """Metadata of every policy in the knowledge base."""
+    """Metadata and every criterion of every policy in the knowledge base."""
     kb = kb or KnowledgeBase()
-    atoms = solve_once(kb.files(kb.policy_ids()), "")
+    atoms = solve_once(kb.files(kb.policy_ids()), "#show criterion/4.")
     return list(read_policies(atoms).values())

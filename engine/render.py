@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from engine.case import Case
@@ -36,6 +35,8 @@ def determination_json(determination: Determination) -> dict[str, Any]:
 
 
 def to_json(case: Case, determinations: list[Determination]) -> str:
+    import json
+
     document = {
         "case": case.source,
         "determinations": [determination_json(d) for d in determinations],
@@ -100,6 +101,8 @@ def policies_text(policies: list[PolicyInfo]) -> str:
 
 
 def policies_json(policies: list[PolicyInfo]) -> str:
+    import json
+
     document = {
         "policies": [
             {

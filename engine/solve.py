@@ -7,7 +7,6 @@ clingo's after; an unsatisfiable program is an error, never an empty answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import clingo
 
@@ -17,18 +16,20 @@ from engine.errors import KnowledgeBaseError
 class Solver:
     """A grounded program over which one or more questions can be asked."""
 
-    def __init__(self, files: Sequence[Path], facts: str, options: Sequence[str] = ()) -> None:
+    def __init__(self, files: Sequence[str], facts: str, options: Sequence[str] = ()) -> None:
         self._messages: list[str] = []
-        self._control = clingo.Control(list(options), logger=self._log, message_limit=20)
+        # --warn=none: the knowledge base reads case predicates a case may not
+        # state; clingo's "atom does not occur in any rule head" notes are noise.
+        arguments = ["--warn=none", *options]
+        self._control = clingo.Control(arguments, logger=self._log, message_limit=20)
         try:
             for path in files:
-                self._control.load(str(path))
+                self._control.load(path)
             self._control.add("base", [], facts)
             self._control.ground([("base", [])])
         except RuntimeError as error:
             message = self._describe("the knowledge base failed to load", error)
             raise KnowledgeBaseError(message) from None
-        self._files = files
 
     def _log(self, code: clingo.MessageCode, message: str) -> None:
         if code not in (clingo.MessageCode.AtomUndefined, clingo.MessageCode.GlobalVariable):
@@ -54,10 +55,10 @@ class Solver:
         return shown
 
 
-def solve_once(files: Sequence[Path], facts: str) -> list[clingo.Symbol]:
+def solve_once(files: Sequence[str], facts: str) -> list[clingo.Symbol]:
     """The unique answer set of a stratified program; an error if there is none."""
     shown = Solver(files, facts).answer()
     if shown is None:
-        names = ", ".join(path.name for path in files)
+        names = ", ".join(path.rsplit("/", 1)[-1] for path in files)
         raise KnowledgeBaseError(f"the knowledge base has no answer for this case ({names})")
     return shown

@@ -9,8 +9,8 @@ CPT codes) are checked against it by tests/test_vocabulary.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Kind(Enum):
@@ -21,8 +21,7 @@ class Kind(Enum):
     EXCLUSION = "exclusion"  # closed: not stated is absent
 
 
-@dataclass(frozen=True)
-class Values:
+class Values(NamedTuple):
     """A closed set of constants."""
 
     name: str
@@ -32,8 +31,7 @@ class Values:
         return f"one of {', '.join(self.members)}"
 
 
-@dataclass(frozen=True)
-class Integer:
+class Integer(NamedTuple):
     name: str
     low: int
     high: int
@@ -42,16 +40,14 @@ class Integer:
         return f"an integer from {self.low} to {self.high}"
 
 
-@dataclass(frozen=True)
-class Date:
+class Date(NamedTuple):
     name: str = "date"
 
     def describe(self) -> str:
         return "a date as an integer YYYYMMDD, e.g. 20251015"
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A quoted string, from a list of codes or matching a pattern."""
 
     name: str
@@ -67,8 +63,7 @@ class Text:
 Domain = Values | Integer | Date | Text
 
 
-@dataclass(frozen=True)
-class Predicate:
+class Predicate(NamedTuple):
     name: str
     args: tuple[Domain, ...]
     kind: Kind

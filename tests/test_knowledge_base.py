@@ -21,9 +21,9 @@ RULE_ROLES = {"indication", "condition", "exclusion", "default", "product"}
 ROLES = RULE_ROLES | {"scope", "effective", "note"}
 
 
-def _statements(path: Path) -> list[ast.AST]:
+def _statements(path: str) -> list[ast.AST]:
     found: list[ast.AST] = []
-    ast.parse_files([str(path)], found.append)
+    ast.parse_files([path], found.append)
     return found
 
 
@@ -31,7 +31,7 @@ def _criteria_and_labels(policy: str) -> tuple[dict[str, tuple[str, str]], set[s
     """criterion facts (id -> (role, text)) and ids used in labelled rule heads."""
     criteria: dict[str, tuple[str, str]] = {}
     labels: set[str] = set()
-    for statement in _statements(KB.directory / f"{policy}.lp"):
+    for statement in _statements(KB.path(f"{policy}.lp")):
         if statement.ast_type != ast.ASTType.Rule:
             continue
         head = statement.head
@@ -110,7 +110,7 @@ def test_citations_quote_the_policy_text(policy: str) -> None:
 
 def test_kb_levels_match_the_vocabulary() -> None:
     control = clingo.Control()
-    control.load(str(KB.directory / "concepts.lp"))
+    control.load(KB.path("concepts.lp"))
     control.ground([("base", [])])
     levels = sorted(
         (a.symbol.arguments[2].number, a.symbol.arguments[0].name)
@@ -128,7 +128,7 @@ def test_every_policy_defines_its_frame() -> None:
     """Each policy states its effective period, procedures, and a default."""
     control = clingo.Control()
     for path in KB.files(POLICIES):
-        control.load(str(path))
+        control.load(path)
     control.ground([("base", [])])
     facts: dict[str, set[str]] = defaultdict(set)
     for name in ("effective", "addresses", "otherwise", "policy_title", "payer"):
