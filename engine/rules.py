@@ -1,0 +1,210 @@
+"""The knowledge base read as rules: every labelled rule of every policy file,
+with its stable id, its criterion, its body and where it stands.
+
+Read with clingo's own AST parser, so explanations, diagrams and checks are
+derived from the rules themselves, never from a second hand-kept table.
+
+A *labelled rule* is a rule whose head is met/3, indication/3, exclusion/4 or
+otherwise/3 with the policy id and a criterion id as its first arguments.
+Its id is "<policy>:<criterion>", or "<policy>:<criterion>:<n>" (n counted
+from 1 in file order) when one criterion needs several rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import NamedTuple
+
+import clingo
+from clingo import ast
+
+from engine.errors import KnowledgeBaseError
+from engine.knowledge_base import KnowledgeBase
+
+LABELLED_HEADS = ("met", "indication", "exclusion", "otherwise")
+
+
+class BodyLiteral(NamedTuple):
+    """One condition of a rule body, as written."""
+
+    text: str  # e.g. 'onset_le(L,twelve_weeks)', 'not region(L,sacral)', 'N > M'
+    predicate: str  # '' for comparisons and aggregates
+    negated: bool  # default negation ('not')
+    arguments: tuple[str, ...]
+
+
+class Rule(NamedTuple):
+    id: str
+    policy: str
+    criterion: str
+    head: str  # met | indication | exclusion | otherwise
+    status: str  # the status an exclusion/otherwise rule gives, else ''
+    body: tuple[BodyLiteral, ...]
+    file: str
+    line: int
+    text: str
+
+
+class CriterionText(NamedTuple):
+    policy: str
+    id: str
+    role: str
+    text: str
+    file: str
+    line: int
+    interpretation: str  # the '% Interpretation:' note under it, if any
+
+
+class HelperRule(NamedTuple):
+    """A rule of a policy file that is not labelled: a policy-local concept
+    (e.g. nd_x5025_symptomatic/1) that labelled rules use in their bodies."""
+
+    policy: str
+    head: str  # predicate name
+    arguments: tuple[str, ...]
+    body: tuple[BodyLiteral, ...]
+    file: str
+    line: int
+    text: str
+
+
+class Catalogue(NamedTuple):
+    """Every labelled rule and every criterion of the chosen policies."""
+
+    rules: tuple[Rule, ...]
+    criteria: dict[tuple[str, str], CriterionText]
+    helpers: tuple[HelperRule, ...] = ()
+
+    def helpers_of(self, policy: str, predicate: str) -> list[HelperRule]:
+        """The rules defining a policy-local predicate."""
+        return [h for h in self.helpers if h.policy == policy and h.head == predicate]
+
+    def rules_of(self, policy: str) -> list[Rule]:
+        return [rule for rule in self.rules if rule.policy == policy]
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def read_catalogue(kb: KnowledgeBase | None = None, policies: list[str] | None = None) -> Catalogue:
+    kb = kb or KnowledgeBase()
+    rules: list[Rule] = []
+    criteria: dict[tuple[str, str], CriterionText] = {}
+    helpers: list[HelperRule] = []
+    for policy in policies or kb.policy_ids():
+        file_rules, file_criteria, file_helpers = _read_policy_file(policy, kb.path(f"{policy}.lp"))
+        rules.extend(file_rules)
+        criteria.update(file_criteria)
+        helpers.extend(file_helpers)
+    return Catalogue(tuple(rules), criteria, tuple(helpers))
+
+
+METADATA_HEADS = {
+    "policy",
+    "policy_title",
+    "payer",
+    "source",
+    "version",
+    "effective",
+    "addresses",
+    "criterion",
+}
+
+
+def _read_policy_file(
+    policy_id: str, path: str
+) -> tuple[list[Rule], dict[tuple[str, str], CriterionText], list[HelperRule]]:
+    statements: list[ast.AST] = []
+    try:
+        ast.parse_files([path], statements.append)
+    except RuntimeError as error:
+        raise KnowledgeBaseError(f"{path}: cannot be parsed: {error}") from None
+    drafts: list[tuple[str, str, str, str, tuple[BodyLiteral, ...], int, str]] = []
+    helpers: list[HelperRule] = []
+    criteria: dict[tuple[str, str], CriterionText] = {}
+    notes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    last_criterion: tuple[str, str] | None = None
+    in_note = False
+    for statement in statements:
+        if statement.ast_type == ast.ASTType.Comment:
+            text = str(statement).lstrip("%").strip()
+            if text.startswith("Interpretation:"):
+                in_note = True
+                text = text.removeprefix("Interpretation:").strip()
+            if in_note and last_criterion is not None:
+                notes[last_criterion].append(text)
+            continue
+        in_note = False
+        if statement.ast_type != ast.ASTType.Rule:
+            continue
+        head = _head_function(statement)
+        if head is None:
+            continue
+        name, args = head
+        line = statement.location.begin.line
+        if name == "criterion" and len(args) == 4 and not statement.body:
+            policy, cid, role, text = (_constant(a) for a in args)
+            last_criterion = (policy, cid)
+            criteria[last_criterion] = CriterionText(policy, cid, role, text, path, line, "")
+        elif name in LABELLED_HEADS and len(args) >= 3:
+            policy, cid = _constant(args[0]), _constant(args[1])
+            status = _constant(args[3]) if name == "exclusion" and len(args) == 4 else ""
+            if name == "otherwise":
+                status = _constant(args[2])
+            body = tuple(_body_literal(literal) for literal in statement.body)
+            drafts.append((policy, cid, name, status, body, line, str(statement)))
+        elif name not in METADATA_HEADS:
+            body = tuple(_body_literal(literal) for literal in statement.body)
+            arguments = tuple(_constant(a) for a in args)
+            helpers.append(HelperRule(policy_id, name, arguments, body, path, line, str(statement)))
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for policy, cid, *_ in drafts:
+        counts[(policy, cid)] += 1
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    rules = []
+    for policy, cid, name, status, body, line, text in drafts:
+        seen[(policy, cid)] += 1
+        suffix = f":{seen[(policy, cid)]}" if counts[(policy, cid)] > 1 else ""
+        rule_id = f"{policy}:{cid}{suffix}"
+        rules.append(Rule(rule_id, policy, cid, name, status, body, path, line, text))
+    for key, lines in notes.items():
+        criteria[key] = criteria[key]._replace(interpretation=" ".join(lines))
+    return rules, criteria, helpers
+
+
+def _head_function(rule: ast.AST) -> tuple[str, list[ast.AST]] | None:
+    head = rule.head
+    if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
+        return None
+    term = head.atom.symbol
+    if term.ast_type != ast.ASTType.Function:
+        return None
+    return term.name, list(term.arguments)
+
+
+def _constant(term: ast.AST) -> str:
+    """A ground argument as text: strings unquoted, constants and numbers as written."""
+    if term.ast_type == ast.ASTType.SymbolicTerm:
+        symbol: clingo.Symbol = term.symbol
+        return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
+    return str(term)
+
+
+def _body_literal(literal: ast.AST) -> BodyLiteral:
+    text = str(literal)
+    if literal.ast_type != ast.ASTType.Literal or literal.atom.ast_type != ast.ASTType.SymbolicAtom:
+        return BodyLiteral(text, "", False, ())
+    negated = literal.sign != ast.Sign.NoSign
+    term = literal.atom.symbol
+    classical = ""
+    if term.ast_type == ast.ASTType.UnaryOperation:
+        classical, term = "-", term.argument
+    if term.ast_type == ast.ASTType.Function:
+        arguments = tuple(_constant(a) for a in term.arguments)
+        return BodyLiteral(text, classical + term.name, negated, arguments)
+    if term.ast_type == ast.ASTType.SymbolicTerm:
+        return BodyLiteral(text, classical + str(term.symbol), negated, ())
+    return BodyLiteral(text, "", negated, ())
