@@ -43,6 +43,7 @@ class Rule(NamedTuple):
     file: str
     line: int
     text: str
+    node: ast.AST | None = None  # the rule as clingo parsed it
 
 
 class CriterionText(NamedTuple):
@@ -66,6 +67,9 @@ class HelperRule(NamedTuple):
     file: str
     line: int
     text: str
+    id: str = ""  # "<policy>:<predicate>[:n]"
+    node: ast.AST | None = None
+    criterion: str = ""  # the criterion it stands under in the file
 
 
 class Catalogue(NamedTuple):
@@ -122,7 +126,7 @@ def _read_policy_file(
         ast.parse_files([path], statements.append)
     except RuntimeError as error:
         raise KnowledgeBaseError(f"{path}: cannot be parsed: {error}") from None
-    drafts: list[tuple[str, str, str, str, tuple[BodyLiteral, ...], int, str]] = []
+    drafts: list[tuple[str, str, str, str, tuple[BodyLiteral, ...], int, ast.AST]] = []
     helpers: list[HelperRule] = []
     criteria: dict[tuple[str, str], CriterionText] = {}
     notes: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -155,24 +159,41 @@ def _read_policy_file(
             if name == "otherwise":
                 status = _constant(args[2])
             body = tuple(_body_literal(literal) for literal in statement.body)
-            drafts.append((policy, cid, name, status, body, line, str(statement)))
+            drafts.append((policy, cid, name, status, body, line, statement))
         elif name not in METADATA_HEADS:
             body = tuple(_body_literal(literal) for literal in statement.body)
             arguments = tuple(_constant(a) for a in args)
-            helpers.append(HelperRule(policy_id, name, arguments, body, path, line, str(statement)))
+            under = last_criterion[1] if last_criterion else ""
+            helper = HelperRule(policy_id, name, arguments, body, path, line, str(statement))
+            helpers.append(helper._replace(node=statement, criterion=under))
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for policy, cid, *_ in drafts:
         counts[(policy, cid)] += 1
     seen: dict[tuple[str, str], int] = defaultdict(int)
     rules = []
-    for policy, cid, name, status, body, line, text in drafts:
+    for policy, cid, name, status, body, line, node in drafts:
         seen[(policy, cid)] += 1
         suffix = f":{seen[(policy, cid)]}" if counts[(policy, cid)] > 1 else ""
         rule_id = f"{policy}:{cid}{suffix}"
-        rules.append(Rule(rule_id, policy, cid, name, status, body, path, line, text))
+        rules.append(Rule(rule_id, policy, cid, name, status, body, path, line, str(node), node))
     for key, lines in notes.items():
         criteria[key] = criteria[key]._replace(interpretation=" ".join(lines))
-    return rules, criteria, helpers
+    return rules, criteria, _number_helpers(helpers)
+
+
+def _number_helpers(helpers: list[HelperRule]) -> list[HelperRule]:
+    """Give each helper rule its id: '<policy>:<predicate>', ':n' when several."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for helper in helpers:
+        counts[(helper.policy, helper.head)] += 1
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    numbered = []
+    for helper in helpers:
+        key = (helper.policy, helper.head)
+        seen[key] += 1
+        suffix = f":{seen[key]}" if counts[key] > 1 else ""
+        numbered.append(helper._replace(id=f"{helper.policy}:{helper.head}{suffix}"))
+    return numbered
 
 
 def _head_function(rule: ast.AST) -> tuple[str, list[ast.AST]] | None:
