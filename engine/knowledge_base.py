@@ -14,7 +14,8 @@ DEFAULT_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath
 PROLOGUE = "concepts.lp"
 EPILOGUE = "determination.lp"
 COMPLETION = "completion.lp"
-SHARED = (PROLOGUE, EPILOGUE, COMPLETION)
+CASE_SPACE = "case_space.lp"  # the generator of valid cases used by `kb check`
+SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE)
 
 
 class KnowledgeBase:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from engine.case import Case, read_case
 from engine.determination import (
@@ -13,7 +14,12 @@ from engine.determination import (
     read_policies,
 )
 from engine.knowledge_base import KnowledgeBase
-from engine.solve import solve_once
+from engine.solve import Solver, solve_once
+
+if TYPE_CHECKING:
+    import clingo
+
+    from engine.explain import Explanation
 
 
 def determine(
@@ -27,11 +33,38 @@ def determine(
     kb = kb or KnowledgeBase()
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
     atoms = solve_once(kb.files(chosen), case.program())
+    return _complete(case, kb, chosen, atoms, closed_world)
+
+
+def determine_and_explain(
+    case: Case,
+    kb: KnowledgeBase | None = None,
+    policies: Sequence[str] | None = None,
+    *,
+    closed_world: bool = False,
+) -> tuple[list[Determination], list[Explanation]]:
+    """Determinations and their explanations, from one solve with rule tracking."""
+    from engine.explain import explain_answer
+    from engine.tracking import track
+
+    kb = kb or KnowledgeBase()
+    chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
+    tracking = track(kb, chosen)
+    atoms = Solver(kb.files(chosen), case.program() + tracking.program).all_atoms()
+    determinations = _complete(case, kb, chosen, atoms, closed_world)
+    return determinations, explain_answer(atoms, case, tracking, determinations)
+
+
+def _complete(
+    case: Case, kb: KnowledgeBase, chosen: list[str], atoms: list[clingo.Symbol], closed: bool
+) -> list[Determination]:
+    """Determinations as documented, then (unless closed-world) with the
+    levels that documentation could rescue marked insufficient_information."""
     determinations, ranks = read_determinations(atoms, case.targets)
     undecided = any(
         level.status != MEDICALLY_NECESSARY for d in determinations for level in d.levels.values()
     )
-    if closed_world or not undecided:
+    if closed or not undecided:
         return determinations
     from engine.completion import complete
 

@@ -12,12 +12,13 @@ from 1 in file order) when one criterion needs several rules.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import NamedTuple
 
-import clingo
 from clingo import ast
 
+from engine.asp_text import Literal, ParsedRule, Term, parse_rule, show
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import KnowledgeBase
 
@@ -44,6 +45,7 @@ class Rule(NamedTuple):
     line: int
     text: str
     node: ast.AST | None = None  # the rule as clingo parsed it
+    parsed: ParsedRule | None = None  # the rule read into Python values
 
 
 class CriterionText(NamedTuple):
@@ -70,6 +72,7 @@ class HelperRule(NamedTuple):
     id: str = ""  # "<policy>:<predicate>[:n]"
     node: ast.AST | None = None
     criterion: str = ""  # the criterion it stands under in the file
+    parsed: ParsedRule | None = None
 
 
 class Catalogue(NamedTuple):
@@ -121,20 +124,15 @@ METADATA_HEADS = {
 def _read_policy_file(
     policy_id: str, path: str
 ) -> tuple[list[Rule], dict[tuple[str, str], CriterionText], list[HelperRule]]:
-    statements: list[ast.AST] = []
-    try:
-        ast.parse_files([path], statements.append)
-    except RuntimeError as error:
-        raise KnowledgeBaseError(f"{path}: cannot be parsed: {error}") from None
-    drafts: list[tuple[str, str, str, str, tuple[BodyLiteral, ...], int, ast.AST]] = []
+    drafts: list[tuple[str, str, str, str, tuple[BodyLiteral, ...], int, ast.AST, ParsedRule]] = []
     helpers: list[HelperRule] = []
     criteria: dict[tuple[str, str], CriterionText] = {}
     notes: dict[tuple[str, str], list[str]] = defaultdict(list)
     last_criterion: tuple[str, str] | None = None
     in_note = False
-    for statement in statements:
-        if statement.ast_type == ast.ASTType.Comment:
-            text = str(statement).lstrip("%").strip()
+    for statement, kind, printed in read_statements(path):
+        if kind == ast.ASTType.Comment:
+            text = printed.lstrip("%").strip()
             if text.startswith("Interpretation:"):
                 in_note = True
                 text = text.removeprefix("Interpretation:").strip()
@@ -142,43 +140,95 @@ def _read_policy_file(
                 notes[last_criterion].append(text)
             continue
         in_note = False
-        if statement.ast_type != ast.ASTType.Rule:
+        if kind != ast.ASTType.Rule:
             continue
-        head = _head_function(statement)
-        if head is None:
+        name = printed.split("(", 1)[0].split(" ", 1)[0].rstrip(".")
+        if name in METADATA_HEADS and name != "criterion":
             continue
-        name, args = head
+        criterion = _CRITERION.fullmatch(printed) if name == "criterion" else None
+        if criterion is not None:
+            policy, cid, role, text = criterion.groups()
+            last_criterion = (policy, _unquote(cid))
+            line = statement.location.begin.line
+            criteria[last_criterion] = CriterionText(
+                policy, last_criterion[1], role, _unquote(text), path, line, ""
+            )
+            continue
+        parsed = parse_rule(printed)
+        if parsed.head is None or parsed.head[0] != "fun" or not parsed.head[1]:
+            continue
+        args = parsed.head[2]
         line = statement.location.begin.line
-        if name == "criterion" and len(args) == 4 and not statement.body:
-            policy, cid, role, text = (_constant(a) for a in args)
-            last_criterion = (policy, cid)
-            criteria[last_criterion] = CriterionText(policy, cid, role, text, path, line, "")
-        elif name in LABELLED_HEADS and len(args) >= 3:
-            policy, cid = _constant(args[0]), _constant(args[1])
-            status = _constant(args[3]) if name == "exclusion" and len(args) == 4 else ""
+        if name in LABELLED_HEADS and len(args) >= 3:
+            policy, cid = _value_text(args[0]), _value_text(args[1])
+            status = _value_text(args[3]) if name == "exclusion" and len(args) == 4 else ""
             if name == "otherwise":
-                status = _constant(args[2])
-            body = tuple(_body_literal(literal) for literal in statement.body)
-            drafts.append((policy, cid, name, status, body, line, statement))
+                status = _value_text(args[2])
+            body = tuple(_body_literal(literal) for literal in parsed.body)
+            drafts.append((policy, cid, name, status, body, line, statement, parsed))
         elif name not in METADATA_HEADS:
-            body = tuple(_body_literal(literal) for literal in statement.body)
-            arguments = tuple(_constant(a) for a in args)
+            body = tuple(_body_literal(literal) for literal in parsed.body)
+            arguments = tuple(_value_text(a) for a in args)
             under = last_criterion[1] if last_criterion else ""
-            helper = HelperRule(policy_id, name, arguments, body, path, line, str(statement))
-            helpers.append(helper._replace(node=statement, criterion=under))
+            helper = HelperRule(policy_id, name, arguments, body, path, line, printed)
+            helpers.append(helper._replace(node=statement, criterion=under, parsed=parsed))
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for policy, cid, *_ in drafts:
         counts[(policy, cid)] += 1
     seen: dict[tuple[str, str], int] = defaultdict(int)
     rules = []
-    for policy, cid, name, status, body, line, node in drafts:
+    for policy, cid, name, status, body, line, node, parsed in drafts:
         seen[(policy, cid)] += 1
         suffix = f":{seen[(policy, cid)]}" if counts[(policy, cid)] > 1 else ""
         rule_id = f"{policy}:{cid}{suffix}"
-        rules.append(Rule(rule_id, policy, cid, name, status, body, path, line, str(node), node))
+        text = (
+            parsed.head_text
+            + (" :- " if parsed.body else "")
+            + "; ".join(b.text for b in parsed.body)
+            + "."
+        )
+        rules.append(Rule(rule_id, policy, cid, name, status, body, path, line, text, node, parsed))
     for key, lines in notes.items():
         criteria[key] = criteria[key]._replace(interpretation=" ".join(lines))
     return rules, criteria, _number_helpers(helpers)
+
+
+# criterion(P, "Id", Role, "Text"). as clingo prints it.
+_CRITERION = re.compile(r'criterion\((\w+),"((?:[^"\\]|\\.)*)",(\w+),"((?:[^"\\]|\\.)*)"\)\.')
+
+
+def _unquote(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\\\", "\\")
+
+
+def read_statements(path: str) -> list[tuple[ast.AST, ast.ASTType, str]]:
+    """Each statement of a file with its type and clingo's printed text.
+
+    Few AST attributes are read: every access crosses into C (a statement's
+    location alone costs ~4 us), so the printed text is parsed in Python
+    (engine.asp_text) instead, and lines are read only for rules kept.
+    """
+    statements: list[ast.AST] = []
+    try:
+        ast.parse_files([path], statements.append)
+    except RuntimeError as error:
+        raise KnowledgeBaseError(f"{path}: cannot be parsed: {error}") from None
+    return [(s, s.ast_type, str(s)) for s in statements]
+
+
+def _value_text(term: Term) -> str:
+    """A ground argument as text: strings unquoted, constants and numbers as written."""
+    if term[0] == "str":
+        return str(term[1])
+    return show(term)
+
+
+def _body_literal(literal: Literal) -> BodyLiteral:
+    if literal.kind != "atom" or literal.atom is None:
+        return BodyLiteral(literal.text, "", literal.negated, ())
+    atom = literal.atom
+    name = ("" if atom[3] else "-") + str(atom[1])
+    return BodyLiteral(literal.text, name, literal.negated, tuple(_value_text(a) for a in atom[2]))
 
 
 def _number_helpers(helpers: list[HelperRule]) -> list[HelperRule]:
@@ -194,38 +244,3 @@ def _number_helpers(helpers: list[HelperRule]) -> list[HelperRule]:
         suffix = f":{seen[key]}" if counts[key] > 1 else ""
         numbered.append(helper._replace(id=f"{helper.policy}:{helper.head}{suffix}"))
     return numbered
-
-
-def _head_function(rule: ast.AST) -> tuple[str, list[ast.AST]] | None:
-    head = rule.head
-    if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
-        return None
-    term = head.atom.symbol
-    if term.ast_type != ast.ASTType.Function:
-        return None
-    return term.name, list(term.arguments)
-
-
-def _constant(term: ast.AST) -> str:
-    """A ground argument as text: strings unquoted, constants and numbers as written."""
-    if term.ast_type == ast.ASTType.SymbolicTerm:
-        symbol: clingo.Symbol = term.symbol
-        return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
-    return str(term)
-
-
-def _body_literal(literal: ast.AST) -> BodyLiteral:
-    text = str(literal)
-    if literal.ast_type != ast.ASTType.Literal or literal.atom.ast_type != ast.ASTType.SymbolicAtom:
-        return BodyLiteral(text, "", False, ())
-    negated = literal.sign != ast.Sign.NoSign
-    term = literal.atom.symbol
-    classical = ""
-    if term.ast_type == ast.ASTType.UnaryOperation:
-        classical, term = "-", term.argument
-    if term.ast_type == ast.ASTType.Function:
-        arguments = tuple(_constant(a) for a in term.arguments)
-        return BodyLiteral(text, classical + term.name, negated, arguments)
-    if term.ast_type == ast.ASTType.SymbolicTerm:
-        return BodyLiteral(text, classical + str(term.symbol), negated, ())
-    return BodyLiteral(text, "", negated, ())

@@ -54,6 +54,16 @@ class Solver:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return shown
 
+    def all_atoms(self) -> list[clingo.Symbol]:
+        """Every atom of the (unique) answer set, shown or not."""
+        try:
+            with self._control.solve(yield_=True) as handle:
+                for model in handle:
+                    return list(model.symbols(atoms=True))
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
+        raise KnowledgeBaseError("the knowledge base has no answer for this case")
+
 
 def solve_once(files: Sequence[str], facts: str) -> list[clingo.Symbol]:
     """The unique answer set of a stratified program; an error if there is none."""
