@@ -64,21 +64,76 @@ def query(
         bool,
         typer.Option("--closed-world", help="Treat every undocumented item as false."),
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Add why / why-not trees (JSON output always carries them)."
+        ),
+    ] = False,
     kb: KbOption = None,
 ) -> None:
     """Every policy's determination for a case, with the criteria that decided it."""
     from engine.case import read_case_file
-    from engine.query import determine
+    from engine.query import determine, determine_and_explain
     from engine.render import to_json, to_text
 
+    explained = explain or output == Format.json
     try:
         knowledge_base = _knowledge_base(kb)
         case = read_case_file(facts)
-        determinations = determine(case, knowledge_base, policy, closed_world=closed_world)
+        if explained:
+            determinations, explanations = determine_and_explain(
+                case, knowledge_base, policy, closed_world=closed_world
+            )
+        else:
+            determinations = determine(case, knowledge_base, policy, closed_world=closed_world)
+            explanations = None
     except PolicyKbError as error:
         raise _fail(error) from None
     render = to_json if output == Format.json else to_text
-    sys.stdout.write(render(case, determinations))
+    sys.stdout.write(render(case, determinations, explanations))
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
+    dot = "dot"
+    svg = "svg"
+
+
+@app.command(name="explain")
+def explain_command(
+    file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
+    policy: Annotated[str, typer.Option("--policy", help="The policy to explain.")],
+    output: Annotated[
+        ExplainFormat, typer.Option("--format", help="Output format.")
+    ] = ExplainFormat.text,
+    closed_world: Annotated[
+        bool,
+        typer.Option("--closed-world", help="Treat every undocumented item as false."),
+    ] = False,
+    kb: KbOption = None,
+) -> None:
+    """One policy's derivation for a case: why, why not, exclusions assumed absent."""
+    from engine.case import read_case_file
+    from engine.query import determine_and_explain
+    from engine.render import to_json, to_text
+    from engine.render_explanation import explanation_dot, render_svg
+
+    try:
+        case = read_case_file(file)
+        determinations, explanations = determine_and_explain(
+            case, _knowledge_base(kb), [policy], closed_world=closed_world
+        )
+    except PolicyKbError as error:
+        raise _fail(error) from None
+    if output == ExplainFormat.json:
+        sys.stdout.write(to_json(case, determinations, explanations))
+    elif output == ExplainFormat.text:
+        sys.stdout.write(to_text(case, determinations, explanations))
+    else:
+        dot = explanation_dot(explanations[0])
+        sys.stdout.write(dot if output == ExplainFormat.dot else render_svg(dot))
 
 
 @app.command()

@@ -100,6 +100,7 @@ class Explanation(NamedTuple):
     status: str
     why: Step | None  # for whole-request statuses (not_in_effect, not_addressed)
     levels: tuple[LevelExplanation, ...]
+    locations: dict[str, str]  # file:line of every rule id the explanation names
 
 
 # --- The model -------------------------------------------------------------------
@@ -180,7 +181,10 @@ def _explain_policy(model: _Model, determination: Determination) -> Explanation:
         _explain_level(model, determination, level.level, level.status)
         for level in determination.levels.values()
     )
-    return Explanation(determination.policy.id, determination.status, request_why, levels)
+    locations = {rule.id: rule.location for rule in model.tracking.rules.values()}
+    return Explanation(
+        determination.policy.id, determination.status, request_why, levels, locations
+    )
 
 
 def _explain_level(
@@ -291,9 +295,7 @@ def _level_binding(rule: TrackedRule, level: Term) -> Binding:
     return {}
 
 
-def _first_failure(
-    model: _Model, rule: TrackedRule, start: Binding, depth: int
-) -> Failure | None:
+def _first_failure(model: _Model, rule: TrackedRule, start: Binding, depth: int) -> Failure | None:
     """The first body literal of the rule that no binding extending `start` satisfies."""
     bindings = [start]
     for literal in rule.body:
@@ -449,6 +451,10 @@ def _vocabulary_behind(model: _Model, name: str, seen: set[str]) -> set[str]:
 
 
 def _assumed_absent(model: _Model, policy_id: str, level: Term) -> Iterator[Absent]:
+    """Exclusions of the policy that did not apply because a case fact they look
+    for is not stated (closed: assumed absent), not documented, or documented
+    otherwise. Exclusions that do not apply for other reasons (the procedure,
+    the level, a threshold) are not listed."""
     policy = _constant(policy_id)
     applied = {
         atom[2][1]
@@ -460,15 +466,11 @@ def _assumed_absent(model: _Model, policy_id: str, level: Term) -> Iterator[Abse
             continue
         for rule in rules:
             failure = _first_failure(model, rule, _level_binding(rule, level), MAX_DEPTH)
-            if failure is None:
+            reading = _absence_reading(failure.because) if failure is not None else ""
+            if failure is None or not reading:
                 continue
             yield Absent(
-                criterion,
-                rule.citation,
-                rule.id,
-                rule.location,
-                failure.condition,
-                _absence_reading(failure.because),
+                criterion, rule.citation, rule.id, rule.location, failure.condition, reading
             )
 
 
@@ -476,5 +478,7 @@ def _absence_reading(because: str) -> str:
     if because.startswith("not documented"):
         return "not documented"
     if because.startswith("stated instead"):
-        return because
-    return "assumed absent (not stated)"
+        return "documented otherwise (" + because.removeprefix("stated instead: ") + ")"
+    if because.startswith("not stated"):
+        return "assumed absent (not stated)"
+    return ""

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.case import Case
 from engine.determination import Criterion, Determination, PolicyInfo
+
+if TYPE_CHECKING:
+    from engine.explain import Explanation
 
 
 def _citation(criterion: Criterion) -> dict[str, str]:
     return {"id": criterion.id, "text": criterion.text}
 
 
-def determination_json(determination: Determination) -> dict[str, Any]:
+def determination_json(
+    determination: Determination, explanation: Explanation | None = None
+) -> dict[str, Any]:
     policy = determination.policy
-    return {
+    document = {
         "policy": policy.id,
         "status": determination.status,
         "title": policy.title,
@@ -27,21 +32,50 @@ def determination_json(determination: Determination) -> dict[str, Any]:
                 "decided_by": [_citation(determination.criterion(i)) for i in level.decided_by],
                 "met": [_citation(determination.criterion(i)) for i in level.met],
                 "unmet": [_citation(determination.criterion(i)) for i in level.unmet],
-                "missing": level.missing,
+                "missing": list(level.missing),
             }
             for level in determination.levels.values()
         ],
     }
+    if explanation is not None:
+        _add_explanation(document, explanation)
+    return document
 
 
-def to_json(case: Case, determinations: list[Determination]) -> str:
+def _add_explanation(document: dict[str, Any], explanation: Explanation) -> None:
+    """Per level: fired rules, the why tree, unmet indications (first failed
+    condition), exclusions assumed absent; per request: the why tree."""
+    from engine.render_explanation import level_explanation_json, step_json
+
+    if explanation.why is not None:
+        document["why"] = step_json(explanation.why)
+    for level_json, level in zip(document["levels"], explanation.levels, strict=True):
+        details = level_explanation_json(level, explanation.locations)
+        level_json["unmet_indications"] = level_json.pop("unmet")
+        level_json.update(details)
+
+
+def to_json(
+    case: Case,
+    determinations: list[Determination],
+    explanations: list[Explanation] | None = None,
+) -> str:
     import json
 
+    explained = _paired(explanations, len(determinations))
     document = {
         "case": case.source,
-        "determinations": [determination_json(d) for d in determinations],
+        "determinations": [
+            determination_json(d, e) for d, e in zip(determinations, explained, strict=True)
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _paired(explanations: list[Explanation] | None, count: int) -> list[Explanation | None]:
+    if explanations is None:
+        return [None] * count
+    return list(explanations)
 
 
 def _quote(text: str, indent: str) -> list[str]:
@@ -51,7 +85,11 @@ def _quote(text: str, indent: str) -> list[str]:
     return textwrap.wrap(f'"{text}"', width=96, initial_indent=indent, subsequent_indent=indent)
 
 
-def to_text(case: Case, determinations: list[Determination]) -> str:
+def to_text(
+    case: Case,
+    determinations: list[Determination],
+    explanations: list[Explanation] | None = None,
+) -> str:
     levels = ", ".join(case.targets)
     lines = [f"Case {case.source} (target {levels})", ""]
     width = max(len(d.policy.id) for d in determinations)
@@ -59,9 +97,15 @@ def to_text(case: Case, determinations: list[Determination]) -> str:
     for d in determinations:
         ids = ", ".join(c.id for c in d.deciding_criteria())
         lines.append(f"{d.policy.id:<{width}}  {d.status:<{status_width}}  {ids}")
-    for d in determinations:
+    explained = _paired(explanations, len(determinations))
+    for d, explanation in zip(determinations, explained, strict=True):
         lines.append("")
         lines.extend(_policy_block(d))
+        if explanation is not None:
+            from engine.render_explanation import explanation_lines
+
+            lines.append("  explanation:")
+            lines.extend(explanation_lines(explanation, "    "))
     return "\n".join(lines) + "\n"
 
 

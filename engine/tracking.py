@@ -103,7 +103,7 @@ def _shared_rules(path: str) -> list[TrackedRule]:
         if kind == ast.ASTType.Comment:
             if line > last_line + 1:
                 comment = []
-            comment.append(printed.lstrip("%").strip())
+            comment.append(printed.lstrip("%").strip().strip("-=").strip())
             last_line = end
             continue
         last_line = end

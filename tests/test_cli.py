@@ -172,3 +172,57 @@ def test_kb_option_points_at_another_knowledge_base(tmp_path: Path) -> None:
     result = kb("policies", "--kb", str(tmp_path))
     assert result.returncode == 1
     assert "is not a knowledge base" in result.stderr
+
+
+def test_query_explain_prints_why_and_why_not_trees() -> None:
+    case = (
+        "procedure(vertebroplasty).\ntarget(l1).\nfracture(l1, osteoporotic).\n"
+        "onset_days(l1, 120).\n"
+    )
+    result = kb("query", "--facts", "-", "--policy", "providence_196", "--explain", stdin=case)
+    assert result.returncode == 0, result.stderr
+    assert "why not:" in result.stdout
+    assert "I.A.1 not met: onset_le(l1,twelve_weeks) (stated: onset_days(l1,120))" in result.stdout
+
+
+def test_json_always_carries_the_explanation() -> None:
+    result = kb(
+        "query",
+        "--facts",
+        str(EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp"),
+        "--format",
+        "json",
+        "--policy",
+        "providence_196",
+    )
+    assert result.returncode == 0, result.stderr
+    (level,) = json.loads(result.stdout)["determinations"][0]["levels"]
+    assert {f["rule"] for f in level["fired"]} == {
+        "providence_196:I.A",
+        "providence_196:I.A.1",
+        "providence_196:I.A.2:1",
+    }
+    assert all(f["location"].startswith("kb/providence_196.lp:") for f in level["fired"])
+    assert level["why"]["atom"] == "level_status(providence_196,l1,medically_necessary)"
+    absent = {(a["id"], a["looked_for"]) for a in level["assumed_absent"]}
+    assert ("II.C", "condition(pregnancy)") in absent
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "dot", "svg"])
+def test_explain_command_formats(fmt: str) -> None:
+    result = kb(
+        "explain",
+        str(EXAMPLES / "myeloma_l2_kyphoplasty.lp"),
+        "--policy",
+        "providence_196",
+        "--format",
+        fmt,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = {
+        "text": 'I.B: indication(providence_196,"I.B",l2)',
+        "json": '"rule": "providence_196:I.B"',
+        "dot": "digraph explanation",
+        "svg": "<svg",
+    }[fmt]
+    assert expected in result.stdout
