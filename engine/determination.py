@@ -35,14 +35,23 @@ class PolicyInfo(NamedTuple):
     criteria: dict[str, Criterion]
 
 
+class Missing(NamedTuple):
+    """One inclusion-minimal set of undocumented items whose documentation would
+    make a level medically necessary."""
+
+    items: tuple[str, ...]  # e.g. 'hospitalized_for_pain', 'onset_days(l1,D) where D <= 41'
+    example: tuple[str, ...]  # one concrete completion, as facts
+    criteria: tuple[str, ...]  # the criteria the completed level would be decided by
+
+
 class LevelDetermination(NamedTuple):
     level: str
     status: str
     decided_by: tuple[str, ...] = ()
     met: tuple[str, ...] = ()
     unmet: tuple[str, ...] = ()
-    # Facts that, documented, would make this level medically necessary.
-    missing: tuple[str, ...] = ()
+    # Alternatives: documenting any one set makes the level medically necessary.
+    missing: tuple[Missing, ...] = ()
 
 
 class Determination(NamedTuple):
@@ -149,10 +158,9 @@ def read_determinations(
             level: LevelDetermination(
                 level,
                 statuses[(policy_id, level)],
-                *(
-                    tuple(sorted(by_level[name][(policy_id, level)]))
-                    for name in ("decided_by", "met", "unmet")
-                ),
+                decided_by=tuple(sorted(by_level["decided_by"][(policy_id, level)])),
+                met=tuple(sorted(by_level["met"][(policy_id, level)])),
+                unmet=tuple(sorted(by_level["unmet"][(policy_id, level)])),
             )
             for level in targets
             if (policy_id, level) in statuses

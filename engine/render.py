@@ -32,7 +32,15 @@ def determination_json(
                 "decided_by": [_citation(determination.criterion(i)) for i in level.decided_by],
                 "met": [_citation(determination.criterion(i)) for i in level.met],
                 "unmet": [_citation(determination.criterion(i)) for i in level.unmet],
-                "missing": list(level.missing),
+                "missing": [list(m.items) for m in level.missing],
+                "missing_detail": [
+                    {
+                        "items": list(m.items),
+                        "example": list(m.example),
+                        "satisfies": [_citation(determination.criterion(i)) for i in m.criteria],
+                    }
+                    for m in level.missing
+                ],
             }
             for level in determination.levels.values()
         ],
@@ -126,7 +134,10 @@ def _policy_block(d: Determination) -> list[str]:
         if level.unmet and level.status != "medically_necessary":
             lines.append(f"    indications not met: {', '.join(level.unmet)}")
         if level.missing:
-            lines.append(f"    would be met if documented: {' '.join(level.missing)}")
+            lines.append("    needs one of:" if len(level.missing) > 1 else "    needs:")
+            for number, alternative in enumerate(level.missing, start=1):
+                criteria = f"  -> {', '.join(alternative.criteria)}" if alternative.criteria else ""
+                lines.append(f"      {number}. {{{'; '.join(alternative.items)}}}{criteria}")
     return lines
 
 

@@ -42,6 +42,49 @@ class Solver:
     def has_atom(self, symbol: clingo.Symbol) -> bool:
         return self._control.symbolic_atoms[symbol] is not None
 
+    def atoms_of(self, name: str, arity: int) -> list[clingo.Symbol]:
+        """Every ground atom of a predicate, in the grounded program."""
+        return sorted(a.symbol for a in self._control.symbolic_atoms.by_signature(name, arity))
+
+    def set_enumeration(self, mode: str, project: str) -> None:
+        """clingo's --enum-mode and --project for the next solve calls."""
+        solve = self._control.configuration.solve
+        assert isinstance(solve, clingo.Configuration)
+        solve.enum_mode = mode
+        solve.project = project
+
+    def models(
+        self, assumptions: Sequence[clingo.Symbol], limit: int = 0
+    ) -> list[list[clingo.Symbol]]:
+        """The shown atoms of each model under these assumptions (all true)."""
+        found: list[list[clingo.Symbol]] = []
+        literals = [(symbol, True) for symbol in assumptions]
+        try:
+            with self._control.solve(assumptions=literals, yield_=True) as handle:
+                for model in handle:
+                    found.append(model.symbols(shown=True))
+                    if limit and len(found) >= limit:
+                        break
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
+        return found
+
+    def last_model(
+        self, assumptions: Sequence[tuple[clingo.Symbol, bool]], limit: int = 0
+    ) -> list[clingo.Symbol] | None:
+        """The shown atoms of the last model (in brave mode: the brave
+        consequences), under signed assumptions; None if there is none."""
+        shown: list[clingo.Symbol] | None = None
+        try:
+            with self._control.solve(assumptions=list(assumptions), yield_=True) as handle:
+                for count, model in enumerate(handle, start=1):
+                    shown = model.symbols(shown=True)
+                    if limit and count >= limit:
+                        break
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
+        return shown
+
     def answer(self, assumptions: Sequence[clingo.Symbol] = ()) -> list[clingo.Symbol] | None:
         """The shown atoms of the last (optimal) model, or None if there is none."""
         shown: list[clingo.Symbol] | None = None

@@ -1,0 +1,104 @@
+"""Missing documentation: insufficient_information and the minimal sets of
+items whose documentation would make a level medically necessary."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.case import read_case
+from engine.determination import Determination
+from engine.query import evaluate
+
+PICTURE_ONLY = "procedure(vertebroplasty).\ntarget(l1).\nfracture(l1, osteoporotic).\n"
+
+# Every policy that addresses vertebroplasty has an indication an osteoporotic
+# L1 fracture can meet once documented (bcbsm_sacral addresses sacroplasty only).
+COULD_COVER = ["carefirst_pvp", "cigna_cmm607", "nd_x5025", "providence_196"]
+
+
+def _determination(facts: str, policy: str, closed_world: bool = False) -> Determination:
+    (determination,) = evaluate(facts, policies=[policy], closed_world=closed_world)
+    return determination
+
+
+@pytest.mark.parametrize("policy", COULD_COVER)
+def test_a_picture_with_nothing_documented_is_insufficient_information(policy: str) -> None:
+    determination = _determination(PICTURE_ONLY, policy)
+    assert determination.status == "insufficient_information"
+    assert determination.levels["l1"].missing, "the missing documentation is listed"
+
+
+@pytest.mark.parametrize("policy", COULD_COVER)
+def test_every_missing_set_is_sufficient_and_minimal(policy: str) -> None:
+    for alternative in _determination(PICTURE_ONLY, policy).levels["l1"].missing:
+        completed = PICTURE_ONLY + "\n".join(alternative.example) + "\n"
+        # Sufficient: documenting the set makes the level medically necessary,
+        # by the criteria the alternative names.
+        done = _determination(completed, policy)
+        assert done.status == "medically_necessary", (alternative, done.summary())
+        assert set(alternative.criteria) <= set(done.levels["l1"].decided_by)
+        # Minimal: without any one of its facts, the documented record falls short.
+        for fact in alternative.example:
+            fewer = PICTURE_ONLY + "\n".join(f for f in alternative.example if f != fact) + "\n"
+            closed = _determination(fewer, policy, closed_world=True)
+            assert closed.status != "medically_necessary", (fact, alternative)
+
+
+def test_sets_are_reported_as_items_with_their_admissible_values() -> None:
+    missing = _determination(PICTURE_ONLY, "providence_196").levels["l1"].missing
+    items = [set(alternative.items) for alternative in missing]
+    # Providence I.A: hospitalized with severe pain, or moderate-to-severe pain
+    # despite failed non-surgical management; both need the onset within 12
+    # weeks and advanced imaging.
+    assert {
+        "hospitalized_for_pain",
+        "imaging(l1,X) where X in {bone_scan, mri_edema, spect_ct}",
+        "onset_days(l1,D) where D <= 84",
+        "pain_severity(severe)",
+    } in items
+    assert any("therapy_failed" in alternative for alternative in items)
+
+
+def test_a_picture_no_policy_covers_is_never_insufficient_information() -> None:
+    # A traumatic fracture meets no indication of any policy, whatever is documented.
+    traumatic = "procedure(vertebroplasty).\ntarget(l1).\nfracture(l1, traumatic).\n"
+    statuses = {d.policy.id: d.status for d in evaluate(traumatic)}
+    assert "insufficient_information" not in statuses.values()
+    assert statuses == {
+        "bcbsm_sacral": "not_addressed",
+        "carefirst_pvp": "investigational",
+        "cigna_cmm607": "not_medically_necessary",
+        "nd_x5025": "investigational",
+        "providence_196": "not_medically_necessary",
+    }
+
+
+def test_closed_world_gives_the_closed_statuses() -> None:
+    statuses = {d.policy.id: d.status for d in evaluate(PICTURE_ONLY, closed_world=True)}
+    assert statuses == {
+        "bcbsm_sacral": "not_addressed",
+        "carefirst_pvp": "investigational",
+        "cigna_cmm607": "not_medically_necessary",
+        "nd_x5025": "investigational",
+        "providence_196": "not_medically_necessary",
+    }
+
+
+def test_a_documented_absence_is_never_completed() -> None:
+    # Documented: not hospitalized, walking, therapy not failed. Providence I.A
+    # can still be met? Not through hospitalization (documented absent) and not
+    # through failed management (documented not failed): not_medically_necessary.
+    facts = PICTURE_ONLY + (
+        "onset_days(l1, 30).\nimaging(l1, mri_edema).\npain_severity(severe).\n"
+        "-hospitalized_for_pain.\n-therapy_failed.\n"
+    )
+    assert _determination(facts, "providence_196").status == "not_medically_necessary"
+
+
+def test_completion_respects_stated_values() -> None:
+    # The onset is documented at 120 days: no completion may change it, so
+    # Providence's 12-week window cannot be met.
+    facts = PICTURE_ONLY + "onset_days(l1, 120).\n"
+    assert _determination(facts, "providence_196").status == "not_medically_necessary"
+    case = read_case(facts, "case.lp")
+    assert "onset_days(l1,120)." in case.program()
