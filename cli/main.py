@@ -137,6 +137,33 @@ def explain_command(
 
 
 @app.command()
+def whatif(
+    file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
+    add: Annotated[str, typer.Option("--add", help="Facts to add, e.g. 'therapy_failed.'")] = "",
+    remove: Annotated[str, typer.Option("--remove", help="Facts to remove.")] = "",
+    policy: Annotated[
+        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
+    ] = None,
+    output: FormatOption = Format.text,
+    closed_world: Annotated[
+        bool,
+        typer.Option("--closed-world", help="Treat every undocumented item as false."),
+    ] = False,
+    kb: KbOption = None,
+) -> None:
+    """Re-evaluate a case with facts added or removed: which determinations change, and why."""
+    from engine.case import read_case_file
+    from engine.whatif import what_if, whatif_json, whatif_text
+
+    try:
+        case = read_case_file(file)
+        result = what_if(case, add, remove, _knowledge_base(kb), policy, closed_world=closed_world)
+    except PolicyKbError as error:
+        raise _fail(error) from None
+    sys.stdout.write(whatif_json(result) if output == Format.json else whatif_text(result))
+
+
+@app.command()
 def validate(
     file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
 ) -> None:

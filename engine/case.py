@@ -83,6 +83,37 @@ def read_case(text: str, source: str) -> Case:
     return Case(source, tuple(facts))
 
 
+def read_facts(text: str, source: str) -> list[Fact]:
+    """Facts of the vocabulary, each validated, without the whole-case checks
+    (for fragments such as `kb whatif --add`)."""
+    problems = list(_scan_directives(text, source))
+    if problems:
+        raise CaseError(problems)
+    facts, problems = _parse_facts(text, source)
+    if problems:
+        raise CaseError(problems)
+    return facts
+
+
+def revise(case: Case, added: list[Fact], removed: list[Fact]) -> Case:
+    """The case with facts removed and added, validated as a whole case.
+
+    A removed fact must be in the case; the revised case keeps the case's
+    source and is refused like any case if it is no longer valid.
+    """
+    present = {fact.symbol for fact in case.facts}
+    absent = [fact for fact in removed if fact.symbol not in present]
+    if absent:
+        raise CaseError([Problem("--remove", f.line, f"'{f}' is not in the case") for f in absent])
+    dropped = {fact.symbol for fact in removed}
+    kept = [fact for fact in case.facts if fact.symbol not in dropped]
+    facts = kept + [fact for fact in added if fact.symbol not in present]
+    problems = list(_check_case(facts, case.source))
+    if problems:
+        raise CaseError(problems)
+    return Case(case.source, tuple(facts))
+
+
 def read_case_file(path: str) -> Case:
     """Read a case from a file path, or standard input for '-'."""
     import sys

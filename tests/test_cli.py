@@ -226,3 +226,21 @@ def test_explain_command_formats(fmt: str) -> None:
         "svg": "<svg",
     }[fmt]
     assert expected in result.stdout
+
+
+def test_whatif_command() -> None:
+    result = kb(
+        "whatif",
+        str(EXAMPLES / "subacute_osteoporotic_t8_failed_therapy.lp"),
+        "--remove",
+        "therapy_failed.",
+        "--add",
+        "-therapy_failed.",
+        "--policy",
+        "providence_196",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "providence_196  medically_necessary -> not_medically_necessary" in result.stdout
+    refused = kb("whatif", str(EXAMPLES / "myeloma_l2_kyphoplasty.lp"), "--add", "target(l9).")
+    assert refused.returncode == 2
+    assert "'l9' is not a level" in refused.stderr

@@ -102,3 +102,38 @@ def test_completion_respects_stated_values() -> None:
     assert _determination(facts, "providence_196").status == "not_medically_necessary"
     case = read_case(facts, "case.lp")
     assert "onset_days(l1,120)." in case.program()
+
+
+def test_whatif_shows_which_determinations_change() -> None:
+    from engine.whatif import what_if
+
+    case = read_case(PICTURE_ONLY, "case.lp")
+    result = what_if(
+        case,
+        "onset_days(l1,30). imaging(l1,mri_edema). pain_severity(severe). hospitalized_for_pain.",
+        "",
+        policies=["providence_196", "cigna_cmm607"],
+    )
+    changes = {c.after.policy.id: (c.before.status, c.after.status) for c in result.changes}
+    assert changes == {
+        # Cigna also needs concordance, functional impairment, an osteoporosis
+        # program and pain preventing transfers or ambulation.
+        "cigna_cmm607": ("insufficient_information", "insufficient_information"),
+        "providence_196": ("insufficient_information", "medically_necessary"),
+    }
+    assert [c.changed for c in result.changes] == [False, True]
+
+
+def test_whatif_removal_and_refusals() -> None:
+    from engine.errors import CaseError
+    from engine.whatif import what_if
+
+    case = read_case(PICTURE_ONLY + "hospitalized_for_pain.\n", "case.lp")
+    result = what_if(case, "", "hospitalized_for_pain.", policies=["providence_196"])
+    assert "hospitalized_for_pain." not in result.revised.program()
+    with pytest.raises(CaseError, match="is not in the case"):
+        what_if(case, "", "ambulation_prevented.", policies=["providence_196"])
+    with pytest.raises(CaseError, match="both true and false"):
+        what_if(case, "-hospitalized_for_pain.", "", policies=["providence_196"])
+    with pytest.raises(CaseError, match="did you mean 'onset_days'"):
+        what_if(case, "onset_dys(l1,3).", "", policies=["providence_196"])

@@ -1,0 +1,113 @@
+"""What if: re-evaluate a case with facts added or removed, and show what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from engine.case import Case, read_facts, revise
+from engine.determination import Determination
+from engine.knowledge_base import KnowledgeBase
+from engine.query import determine
+
+
+class Change(NamedTuple):
+    """One policy's determination before and after the revision."""
+
+    before: Determination
+    after: Determination
+
+    @property
+    def changed(self) -> bool:
+        return self.before.status != self.after.status or any(
+            self.before.levels[level].status != self.after.levels[level].status
+            for level in self.after.levels
+            if level in self.before.levels
+        )
+
+
+class WhatIf(NamedTuple):
+    case: Case
+    revised: Case
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changes: tuple[Change, ...]
+
+
+def what_if(
+    case: Case,
+    add: str,
+    remove: str,
+    kb: KnowledgeBase | None = None,
+    policies: Sequence[str] | None = None,
+    *,
+    closed_world: bool = False,
+) -> WhatIf:
+    """Both evaluations; `add` and `remove` are facts in the case vocabulary."""
+    added = read_facts(add, "--add") if add.strip() else []
+    removed = read_facts(remove, "--remove") if remove.strip() else []
+    revised = revise(case, added, removed)
+    before = determine(case, kb, policies, closed_world=closed_world)
+    after = determine(revised, kb, policies, closed_world=closed_world)
+    changes = tuple(Change(b, a) for b, a in zip(before, after, strict=True))
+    return WhatIf(
+        case,
+        revised,
+        tuple(str(f) for f in added),
+        tuple(str(f) for f in removed),
+        changes,
+    )
+
+
+def whatif_text(result: WhatIf) -> str:
+    lines = [f"What if, for {result.case.source}:"]
+    lines += [f"  + {fact}" for fact in result.added]
+    lines += [f"  - {fact}" for fact in result.removed]
+    lines.append("")
+    width = max(len(change.after.policy.id) for change in result.changes)
+    for change in result.changes:
+        before, after = change.before.status, change.after.status
+        arrow = f"{before} -> {after}" if change.changed else f"{after} (unchanged)"
+        lines.append(f"{change.after.policy.id:<{width}}  {arrow}")
+    for change in result.changes:
+        if change.changed:
+            lines.append("")
+            lines.extend(_why(change))
+    return "\n".join(lines) + "\n"
+
+
+def _why(change: Change) -> list[str]:
+    after = change.after
+    lines = [f"{after.policy.id}: now {after.status}"]
+    for level in after.levels.values():
+        previous = change.before.levels.get(level.level)
+        was = previous.status if previous else "-"
+        lines.append(f"  {level.level}: {was} -> {level.status}")
+        for cid in level.decided_by:
+            lines.append(f'    decided by {cid}: "{after.criterion(cid).text}"')
+        if level.missing:
+            lines.append("    still needs one of:")
+            lines += [f"      {{{'; '.join(m.items)}}}" for m in level.missing]
+    return lines
+
+
+def whatif_json(result: WhatIf) -> str:
+    import json
+
+    from engine.render import determination_json
+
+    document = {
+        "case": result.case.source,
+        "added": list(result.added),
+        "removed": list(result.removed),
+        "changes": [
+            {
+                "policy": change.after.policy.id,
+                "changed": change.changed,
+                "before": determination_json(change.before),
+                "after": determination_json(change.after),
+            }
+            for change in result.changes
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
