@@ -40,11 +40,12 @@ from engine.solve import Solver
 # At most this many minimal item sets are searched per level (before the sets
 # that differ only in a kind of therapy are merged).
 MAX_ALTERNATIVES = 400
-OPTIONS = ["--heuristic=Domain", "--enum-mode=domRec", "--project", "--models=0"]
+ITEM_SEARCH = ["--heuristic=Domain", "--enum-mode=domRec", "--project", "--models=0"]
 
 
 class _Search(NamedTuple):
-    solver: Solver
+    items: Solver  # enumerates minimal item sets (items projected)
+    values: Solver  # brave consequences and examples (no projection)
     options: dict[clingo.Symbol, list[clingo.Symbol]]  # item -> facts it may be documented with
     thresholds: list[int]
 
@@ -67,13 +68,14 @@ def complete(
 ) -> list[Determination]:
     """The determinations with every level that documentation could rescue
     turned into insufficient_information, listing what is missing."""
-    solver = Solver(kb.files(policies, completion=True), completion_facts(case), OPTIONS)
+    files, facts = kb.files(policies, completion=True), completion_facts(case)
+    solver = Solver(files, facts + "#project item/1.\n", ITEM_SEARCH)
     options: dict[clingo.Symbol, list[clingo.Symbol]] = defaultdict(list)
     for option in solver.atoms_of("option", 2):
         fact, item = option.arguments
         options[item].append(fact)
     thresholds = sorted({a.arguments[1].number for a in solver.atoms_of("threshold", 2)})
-    search = _Search(solver, dict(options), thresholds)
+    search = _Search(solver, Solver(files, facts), dict(options), thresholds)
     completed = []
     for determination in determinations:
         levels = {
@@ -92,7 +94,7 @@ def _complete_level(search: _Search, policy: str, level: LevelDetermination) -> 
         "level_status",
         [clingo.Function(name) for name in (policy, level.level, MEDICALLY_NECESSARY)],
     )
-    if not search.solver.has_atom(goal):
+    if not search.items.has_atom(goal):
         return level
     item_sets = _minimal_item_sets(search, goal)
     if not item_sets:
@@ -104,9 +106,8 @@ def _complete_level(search: _Search, policy: str, level: LevelDetermination) -> 
 
 
 def _minimal_item_sets(search: _Search, goal: clingo.Symbol) -> list[frozenset[clingo.Symbol]]:
-    search.solver.set_enumeration("domRec", "project")
     found: list[frozenset[clingo.Symbol]] = []
-    for shown in search.solver.models([goal], limit=MAX_ALTERNATIVES):
+    for shown in search.items.models([goal], limit=MAX_ALTERNATIVES):
         found.append(frozenset(a.arguments[0] for a in shown if a.name == "item"))
     return sorted(found, key=lambda items: (len(items), sorted(map(str, items))))
 
@@ -122,20 +123,15 @@ class _Alternative(NamedTuple):
 def _alternative(
     search: _Search, goal: clingo.Symbol, items: frozenset[clingo.Symbol], policy: str, level: str
 ) -> _Alternative:
-    """The values each item of a minimal set may take (each checked by a solve
-    with the other items fixed to the set), and one concrete completion."""
-    solver = search.solver
-    solver.set_enumeration("auto", "no")
+    """The values each item of a minimal set may take (brave consequences with
+    the other items fixed to the set), and one concrete completion."""
+    solver = search.values
     base = [(goal, True)] + [(clingo.Function("item", [i]), i in items) for i in search.options]
+    solver.set_enumeration("brave", "no")
+    possible = {a.arguments[0] for a in solver.last_model(base) or [] if a.name == "add"}
+    solver.set_enumeration("auto", "no")
     example = solver.last_model(base, limit=1) or []
-    values = {
-        item: [
-            fact
-            for fact in search.options[item]
-            if solver.last_model([*base, (clingo.Function("add", [fact]), True)], limit=1)
-        ]
-        for item in items
-    }
+    values = {item: [f for f in search.options[item] if f in possible] for item in items}
     facts = tuple(sorted(f"{a.arguments[0]}." for a in example if a.name == "add"))
     criteria = tuple(
         sorted(
