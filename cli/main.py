@@ -35,6 +35,9 @@ KbOption = Annotated[
     typer.Option("--kb", help="Knowledge base directory (default: the installed kb/)."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+ClosedWorldOption = Annotated[
+    bool, typer.Option("--closed-world", help="Treat every undocumented item as false.")
+]
 
 
 def _fail(error: PolicyKbError) -> typer.Exit:
@@ -60,10 +63,7 @@ def query(
         list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
     ] = None,
     output: FormatOption = Format.text,
-    closed_world: Annotated[
-        bool,
-        typer.Option("--closed-world", help="Treat every undocumented item as false."),
-    ] = False,
+    closed_world: ClosedWorldOption = False,
     explain: Annotated[
         bool,
         typer.Option(
@@ -108,10 +108,7 @@ def explain_command(
     output: Annotated[
         ExplainFormat, typer.Option("--format", help="Output format.")
     ] = ExplainFormat.text,
-    closed_world: Annotated[
-        bool,
-        typer.Option("--closed-world", help="Treat every undocumented item as false."),
-    ] = False,
+    closed_world: ClosedWorldOption = False,
     kb: KbOption = None,
 ) -> None:
     """One policy's derivation for a case: why, why not, exclusions assumed absent."""
@@ -145,10 +142,7 @@ def whatif(
         list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
     ] = None,
     output: FormatOption = Format.text,
-    closed_world: Annotated[
-        bool,
-        typer.Option("--closed-world", help="Treat every undocumented item as false."),
-    ] = False,
+    closed_world: ClosedWorldOption = False,
     kb: KbOption = None,
 ) -> None:
     """Re-evaluate a case with facts added or removed: which determinations change, and why."""

@@ -264,12 +264,7 @@ def _candidates(model: _Model, pattern: Term) -> list[Term]:
 
 
 def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[Failure]:
-    policy = _constant(policy_id)
-    indicated = {
-        atom[2][1]
-        for atom in model.candidates("indication", 3, True)
-        if atom[2][0] == policy and atom[2][2] == level
-    }
+    indicated = _criteria_holding(model, "indication", 3, policy_id, level)
     for criterion, rules in sorted(_policy_rules(model, policy_id, "indication").items()):
         if ("str", criterion) in indicated:
             continue
@@ -277,6 +272,18 @@ def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[F
             failure = _first_failure(model, rule, _level_binding(rule, level), 0)
             if failure is not None:
                 yield failure
+
+
+def _criteria_holding(
+    model: _Model, head: str, arity: int, policy_id: str, level: Term
+) -> set[Term]:
+    """Criterion ids (as string terms) of the policy's head atoms true at the level."""
+    policy = _constant(policy_id)
+    return {
+        atom[2][1]
+        for atom in model.candidates(head, arity, True)
+        if atom[2][0] == policy and atom[2][2] == level
+    }
 
 
 def _policy_rules(model: _Model, policy_id: str, head: str) -> dict[str, list[TrackedRule]]:
@@ -455,12 +462,7 @@ def _assumed_absent(model: _Model, policy_id: str, level: Term) -> Iterator[Abse
     for is not stated (closed: assumed absent), not documented, or documented
     otherwise. Exclusions that do not apply for other reasons (the procedure,
     the level, a threshold) are not listed."""
-    policy = _constant(policy_id)
-    applied = {
-        atom[2][1]
-        for atom in model.candidates("exclusion", 4, True)
-        if atom[2][0] == policy and atom[2][2] == level
-    }
+    applied = _criteria_holding(model, "exclusion", 4, policy_id, level)
     for criterion, rules in sorted(_policy_rules(model, policy_id, "exclusion").items()):
         if ("str", criterion) in applied:
             continue
