@@ -251,11 +251,12 @@ CASES: list[Case] = [
         decided_by=("INV.1",),
     ),
     Case(
-        name="MN.1: failed therapy on a fracture with no pain documented at all is insufficient "
-        "information.",
+        name="MN.1: a fracture that failed to respond to 60 days of analgesics is symptomatic "
+        "without a separate pain record (same reading as carefirst_pvp's identical words).",
         facts=_VP + "target(l1). fracture(l1, osteoporotic). onset_days(l1, 90). "
         "therapy(analgesics, 60). therapy_failed.",
-        status="insufficient_information",
+        status="medically_necessary",
+        decided_by=("MN.1",),
     ),
     Case(
         name="MN.1: no fracture age is required when six weeks of failed treatment are documented.",
@@ -472,10 +473,11 @@ CASES: list[Case] = [
         decided_by=("INV.1",),
     ),
     Case(
-        name="MN.3: severe pain with a lesion but concordance undocumented is insufficient "
-        "information.",
+        name="MN.3: severe pain at an osteolytic metastasis is taken as due to it when the record "
+        "does not say otherwise.",
         facts=_VP + "target(t8). lesion(t8, osteolytic_metastasis). pain_severity(severe).",
-        status="insufficient_information",
+        status="medically_necessary",
+        decided_by=("MN.3",),
     ),
     Case(
         name="MN.3: a myeloma lesion with no pain documented is insufficient information.",
