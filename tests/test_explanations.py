@@ -109,7 +109,10 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     },
     "sacral_insufficiency_hmo.lp": {
         "bcbsm_sacral": ({"BCN.HMO"}, set()),
-        "providence_196": ({"III", "I.A.2:1"}, {"I.A", "I.B", "I.C", "I.D", "I.E", "I.F", "I.G"}),
+        "providence_196": (
+            {"III:1", "III:2", "I.A.2:1"},
+            {"I.A", "I.B", "I.C", "I.D", "I.E", "I.F", "I.G"},
+        ),
         "nd_x5025": (
             {
                 "INV.2:1",

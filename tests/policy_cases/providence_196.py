@@ -107,10 +107,11 @@ CASES: list[Case] = [
         decided_by=("I.A",),
     ),
     Case(
-        name="I.A.1 vertebroplasty at S1, below T1-L5, fails: not medically necessary.",
+        name="I.A.1 vertebroplasty at S1, below T1-L5, fails; augmenting S1 is sacral augmentation "
+        "(III): not medically necessary.",
         facts=_osteoporotic("s1"),
         status="not_medically_necessary",
-        decided_by=("II",),
+        decided_by=("III",),
     ),
     # --- I.A.1: advanced imaging --------------------------------------------------------
     Case(
@@ -285,10 +286,11 @@ CASES: list[Case] = [
         decided_by=("I.F",),
     ),
     Case(
-        name="I.F osteolytic metastasis at S1 is excluded (sacrum): not medically necessary.",
+        name="I.F osteolytic metastasis at S1 is excluded (sacrum), and augmenting S1 is sacral "
+        "augmentation (III): not medically necessary.",
         facts="procedure(vertebroplasty). target(s1). lesion(s1, osteolytic_metastasis).",
         status="not_medically_necessary",
-        decided_by=("II",),
+        decided_by=("III",),
     ),
     Case(
         name="I.F osteolytic metastasis of the coccyx is excluded: not medically necessary.",
@@ -493,5 +495,13 @@ CASES: list[Case] = [
         facts=_IA_MET + "plan(medicare).",
         status="medically_necessary",
         decided_by=("I.A",),
+    ),
+    Case(
+        name="III: a vertebroplasty requested at S1 for a myeloma lesion is sacral augmentation: "
+        "not medically necessary, although I.B would otherwise apply.",
+        facts="procedure(vertebroplasty). target(s1). lesion(s1, multiple_myeloma). "
+        "fracture(s1, multiple_myeloma). pain_severity(severe). pain_concordant(s1).",
+        status="not_medically_necessary",
+        decided_by=("III",),
     ),
 ]
