@@ -15,6 +15,8 @@ import typer
 from engine.errors import CaseError, KnowledgeBaseError, PolicyKbError, UnknownPolicyError
 
 if TYPE_CHECKING:
+    from engine.case import Case
+    from engine.determination import Determination
     from engine.knowledge_base import KnowledgeBase
 
 app = typer.Typer(
@@ -70,6 +72,14 @@ def query(
             "--explain", help="Add why / why-not trees (JSON output always carries them)."
         ),
     ] = False,
+    diagram: Annotated[
+        str | None,
+        typer.Option(
+            "--diagram",
+            help="Also draw the criteria diagram with this case (OUT.svg|png|pdf|dot; "
+            "with several policies, OUT-<policy>.svg each).",
+        ),
+    ] = None,
     kb: KbOption = None,
 ) -> None:
     """Every policy's determination for a case, with the criteria that decided it."""
@@ -92,6 +102,8 @@ def query(
         raise _fail(error) from None
     render = to_json if output == Format.json else to_text
     sys.stdout.write(render(case, determinations, explanations))
+    if diagram:
+        _draw_case(diagram, case, knowledge_base, determinations)
 
 
 class ExplainFormat(StrEnum):
@@ -182,6 +194,105 @@ def policies(output: FormatOption = Format.text, kb: KbOption = None) -> None:
     except (KnowledgeBaseError, UnknownPolicyError) as error:
         raise _fail(error) from None
     sys.stdout.write(policies_json(found) if output == Format.json else policies_text(found))
+
+
+class DiagramFormat(StrEnum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+
+
+@app.command()
+def diagram(
+    policy: Annotated[
+        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every policy and the side-by-side figures (the default)."),
+    ] = False,
+    procedure: Annotated[
+        str | None, typer.Option("--procedure", help="Only this procedure.")
+    ] = None,
+    output: Annotated[
+        list[DiagramFormat] | None,
+        typer.Option("--format", help="svg, png, pdf or dot (repeatable; default svg)."),
+    ] = None,
+    out: Annotated[str, typer.Option("--out", help="Directory to write into.")] = ".",
+    kb: KbOption = None,
+) -> None:
+    """Criteria diagrams drawn from the rules: one per policy and procedure, and one
+    side-by-side figure per procedure (compare_<procedure>)."""
+    from engine.diagram import write_diagrams
+
+    if policy and every:
+        sys.stderr.write("error: give --policy or --all, not both\n")
+        raise typer.Exit(2)
+    formats = [f.value for f in output] if output else ["svg"]
+    try:
+        written = write_diagrams(_knowledge_base(kb), out, policy, procedure, formats)
+    except PolicyKbError as error:
+        raise _fail(error) from None
+    sys.stdout.write("".join(f"{path}\n" for path in written))
+
+
+def _draw_case(
+    path: str, case: Case, kb: KnowledgeBase, determinations: list[Determination]
+) -> None:
+    """kb query --diagram: the case drawn on each policy's criteria diagram."""
+    from engine.diagram import write_case_diagrams
+
+    try:
+        notes = write_case_diagrams(path, case, kb, determinations)
+    except PolicyKbError as error:
+        raise _fail(error) from None
+    sys.stderr.write("".join(f"{note}\n" for note in notes))
+
+
+class CheckProcedure(StrEnum):
+    vertebroplasty = "vertebroplasty"
+    kyphoplasty = "kyphoplasty"
+    sacroplasty = "sacroplasty"
+    coccygeoplasty = "coccygeoplasty"
+
+
+@app.command()
+def check(
+    policy: Annotated[
+        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
+    ] = None,
+    procedure: Annotated[
+        CheckProcedure | None, typer.Option("--procedure", help="Only this procedure.")
+    ] = None,
+    levels: Annotated[
+        int,
+        typer.Option("--levels", min=1, max=6, help="Target levels a case may have (at most)."),
+    ] = 1,
+    output: FormatOption = Format.text,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Worker processes (default: one per CPU)."),
+    ] = None,
+    kb: KbOption = None,
+) -> None:
+    """Consistency checks: conflicts, gaps and dead rules inside each policy, and the
+    disagreements between policies, each with a minimal witness case."""
+    from engine.check_report import to_json as check_json
+    from engine.check_report import to_text as check_text
+    from engine.checks import check as run_checks
+
+    try:
+        report = run_checks(
+            _knowledge_base(kb),
+            policy,
+            procedure=procedure.value if procedure else None,
+            levels=levels,
+            jobs=jobs,
+        )
+    except PolicyKbError as error:
+        raise _fail(error) from None
+    sys.stdout.write(check_json(report) if output == Format.json else check_text(report))
 
 
 def run() -> None:

@@ -9,4 +9,9 @@ Modules, in the order data flows through them:
   determination  statuses, deciding criteria and citations, as typed values
   query          the whole pipeline behind `kb query`
   render         determinations as text or JSON
+
+Consistency checks (`kb check`):
+  witness        minimal witness cases searched in kb/case_space.lp
+  checks         conflicts, gaps, dead rules, differences, the matrix
+  check_report   the consistency report as text or JSON
 """

@@ -1,0 +1,240 @@
+"""A case drawn on a criteria diagram: what held, what failed, what is not documented.
+
+Every node of the criteria graph carries the ASP body that makes it hold
+(engine/criteria_graph.py). One extra solve of the knowledge base with the
+case asks, per target level, which of them hold: the program text added is
+ours (`diagram_holds/2` rules and a `#show`), the case's facts are the
+validated ones. The statuses and the deciding criteria come from
+engine.query.determine, so the diagram shows exactly the determination the
+text output gives.
+
+A node that does not hold is *unknown* rather than failed when it reads a
+documentation item (open: not stated = unknown) that the case leaves
+undocumented for that level, as kb/completion.lp's known/1 defines them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import clingo
+
+from engine.case import Case
+from engine.criteria_graph import (
+    ALL,
+    DEFAULT,
+    EXCLUSION,
+    FACT,
+    HELPER,
+    INDICATION,
+    STATUS,
+    status_key,
+)
+from engine.criteria_text import LEVEL
+from engine.determination import MEDICALLY_NECESSARY, Determination
+from engine.diagram import FALSE, TRUE, UNKNOWN, Overlay
+from engine.knowledge_base import KnowledgeBase
+from engine.solve import solve_once
+from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, Kind
+
+# Documentation items (kb/completion.lp, known/1): the arguments that name an
+# item; any stated value (true, false or another value) makes it known.
+ITEM_ARGUMENTS = {
+    "onset_days": (0,),
+    "imaging": (0,),
+    "pain_concordant": (0,),
+    "lesion_trait": (0, 1),
+    "therapy_contraindicated": (0,),
+}
+SAME_ITEM = {"pain_score": "pain_severity"}
+
+
+def requested_procedure(case: Case) -> str:
+    """The case's procedure: procedure/1, else the procedure of its code."""
+    for symbol in case.symbols("procedure"):
+        return str(symbol.arguments[0])
+    for symbol in case.symbols("cpt"):
+        return CPT_PROCEDURE.get(symbol.arguments[0].string, "")
+    return ""
+
+
+def evaluation_program(graph: Any) -> str:
+    """Rules deriving diagram_holds(Node, Level) for every node that has a body."""
+    lines = []
+    for node, data in graph.nodes(data=True):
+        body = data.get("evaluation", "")
+        if body:
+            key = str(clingo.String(node))
+            lines.append(f"diagram_holds({key},{LEVEL}) :- target({LEVEL}), {body}.")
+    lines.append("#show diagram_holds/2.")
+    return "\n".join(lines) + "\n"
+
+
+def holding(graph: Any, case: Case, kb: KnowledgeBase) -> set[tuple[str, str]]:
+    """(node, level) for every node whose body holds at a target level."""
+    policy = str(graph.graph["policy"])
+    atoms = solve_once(kb.files([policy]), case.program() + evaluation_program(graph))
+    return {
+        (a.arguments[0].string, a.arguments[1].name) for a in atoms if a.name == "diagram_holds"
+    }
+
+
+def case_overlay(
+    graph: Any, case: Case, kb: KnowledgeBase, determination: Determination
+) -> Overlay:
+    """The case on the policy's graph: each node's state per level, and the path
+    to each level's determination."""
+    held = holding(graph, case, kb)
+    documented = _documented_items(case)
+    levels = tuple(case.targets)
+    states: dict[str, dict[str, str]] = {}
+    decided = {level: set(d.decided_by) for level, d in determination.levels.items()}
+    for level in levels:
+        reading = _Reading(graph, level, held, documented, decided.get(level, set()))
+        for node in graph.nodes:
+            states.setdefault(node, {})[level] = reading.state(node)
+    statuses = {level: d.status for level, d in determination.levels.items()}
+    path = _path(graph, determination, states)
+    return Overlay(
+        case=case.source,
+        levels=levels,
+        states=states,
+        path=frozenset(path),
+        statuses=statuses,
+        overall=determination.status,
+        missing=_missing(determination),
+    )
+
+
+def _missing(determination: Determination) -> tuple[str, ...]:
+    """Each alternative set of items whose documentation would make a level
+    medically necessary, as text."""
+    found: dict[str, None] = {}
+    for outcome in determination.levels.values():
+        for alternative in outcome.missing:
+            found[f"{outcome.level.upper()}: {{{'; '.join(alternative.items)}}}"] = None
+    return tuple(found)
+
+
+class _Reading:
+    """Each node's state at one level: true, false, or unknown (undocumented)."""
+
+    def __init__(
+        self,
+        graph: Any,
+        level: str,
+        held: set[tuple[str, str]],
+        documented: Mapping[str, set[tuple[str, ...]]],
+        decided: set[str],
+    ) -> None:
+        self.graph = graph
+        self.level = level
+        self.held = held
+        self.documented = documented
+        self.decided = decided
+        self.states: dict[str, str] = {}
+
+    def state(self, node: str) -> str:
+        """Whether a node holds as it is labelled (a NONE-of group holds when
+        none of its parts does)."""
+        if node not in self.states:
+            self.states[node] = FALSE  # a cycle reads as not holding
+            self.states[node] = self._state(node, self.graph.nodes[node])
+        return self.states[node]
+
+    def _state(self, node: str, data: Mapping[str, Any]) -> str:
+        if data["kind"] == STATUS:
+            return FALSE
+        if data["kind"] == DEFAULT:
+            return TRUE if data["criterion"] in self.decided else FALSE
+        if data["kind"] == FACT:
+            if (node, self.level) in self.held:
+                return TRUE
+            return _unknown_or_false(data, self.level, self.documented)
+        children = [
+            self.state(child)
+            for child in self.graph.successors(node)
+            if self.graph.edges[node, child]["kind"] != "blocks"
+        ]
+        return self._combined(node, data, children)
+
+    def _combined(self, node: str, data: Mapping[str, Any], children: list[str]) -> str:
+        """An ALL / ANY / NONE node: held by the solver (or by its parts when it
+        has no body of its own); if not, unknown when undocumented parts could
+        still make it hold."""
+        if data.get("evaluation"):
+            positive = (node, self.level) in self.held
+        elif data.get("gate") == ALL:
+            positive = all(child == TRUE for child in children)
+        else:
+            positive = TRUE in children
+        if data["kind"] == HELPER and data["negated"]:
+            return FALSE if positive else TRUE
+        if positive:
+            return TRUE
+        if data.get("gate") == ALL:
+            return FALSE if FALSE in children or UNKNOWN not in children else UNKNOWN
+        return UNKNOWN if UNKNOWN in children else FALSE
+
+
+def _unknown_or_false(
+    data: Mapping[str, Any], level: str, documented: Mapping[str, set[tuple[str, ...]]]
+) -> str:
+    """A fact that does not hold: unknown if it reads an undocumented item."""
+    for predicate in data.get("open_items", ()):
+        if not _known(predicate, level, documented):
+            return UNKNOWN
+    return FALSE
+
+
+def _known(predicate: str, level: str, documented: Mapping[str, set[tuple[str, ...]]]) -> bool:
+    name = SAME_ITEM.get(predicate, predicate)
+    stated = documented.get(name, set())
+    positions = ITEM_ARGUMENTS.get(name, ())
+    if not positions or 0 not in positions:
+        return bool(stated)
+    return any(item and item[0] == level for item in stated)
+
+
+def _documented_items(case: Case) -> dict[str, set[tuple[str, ...]]]:
+    """Documentation facts stated (true or false), by predicate: their item arguments."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for fact in case.facts:
+        symbol = fact.symbol
+        signature = BY_SIGNATURE.get((symbol.name, len(symbol.arguments)))
+        if signature is None or signature.kind != Kind.DOCUMENTATION:
+            continue
+        name = SAME_ITEM.get(symbol.name, symbol.name)
+        positions = ITEM_ARGUMENTS.get(name, ())
+        item = tuple(str(symbol.arguments[i]) for i in positions)
+        found.setdefault(name, set()).add(item)
+    return found
+
+
+def _path(
+    graph: Any, determination: Determination, states: Mapping[str, Mapping[str, str]]
+) -> set[str]:
+    """The nodes and statuses that led to each level's determination."""
+    path: set[str] = set()
+    for level, outcome in determination.levels.items():
+        path.add(status_key(outcome.status))
+        for node, data in graph.nodes(data=True):
+            if (
+                data["kind"] in (INDICATION, EXCLUSION, DEFAULT)
+                and data.get("criterion") in outcome.decided_by
+            ):
+                if data["kind"] == INDICATION and outcome.status != MEDICALLY_NECESSARY:
+                    continue
+                _follow(graph, node, level, states, path)
+    return path
+
+
+def _follow(
+    graph: Any, node: str, level: str, states: Mapping[str, Mapping[str, str]], path: set[str]
+) -> None:
+    if node in path or states.get(node, {}).get(level) != TRUE:
+        return
+    path.add(node)
+    for child in graph.successors(node):
+        _follow(graph, child, level, states, path)

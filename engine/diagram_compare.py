@@ -1,0 +1,417 @@
+"""Side by side: every policy's indications for one procedure, row by row.
+
+A row is what an indication is about: a fracture cause, a lesion, a purpose
+(read from the facts the rules require: cause_at/2, lesion_at/2, purpose/1).
+A cell lists the indications of one policy that accept it, each with the
+further conditions it requires for that cause (alternatives for other causes
+are left out), so a committee sees at a glance which policy covers what, and
+on which terms. The last rows give what happens otherwise: the exclusions
+and the default status.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from engine.criteria_graph import (
+    ALL,
+    EXCLUSION,
+    FACT,
+    FORCES,
+    HELPER,
+    INDICATES,
+    OTHERWISE,
+    STATUS,
+    status_key,
+)
+from engine.criteria_text import pretty
+from engine.determination import MEDICALLY_NECESSARY
+from engine.diagram import FONT, GREY_TEXT, NEUTRAL, STATUS_COLOURS, effective_text
+from engine.vocabulary import BY_SIGNATURE, CAUSES, PURPOSES, Kind
+
+CELL_WIDTH = 46  # characters per line in a cell
+INLINE_CHOICE = 60  # a choice this short stays on one line
+NESTED = "\u2003"  # indentation of the alternatives of a choice (an em space)
+
+
+class Terms(NamedTuple):
+    """An indication read for one topic: the further conditions, and whether
+    the topic itself is required somewhere (matched)."""
+
+    lines: tuple[str, ...]
+    matched: bool
+
+
+def topics_of(graph: Any, node: str) -> list[str]:
+    """Every topic (cause, lesion, purpose) a fact under this node names."""
+    found: dict[str, None] = {}
+    for child in [node, *_descendants(graph, node)]:
+        for topic in graph.nodes[child].get("topics", ()):
+            found[topic.split(":", 1)[1]] = None
+    return list(found)
+
+
+def _descendants(graph: Any, node: str) -> list[str]:
+    import networkx as nx
+
+    return sorted(nx.descendants(graph, node), key=lambda n: graph.nodes[n]["order"])
+
+
+def terms(graph: Any, node: str, topic: str) -> Terms | None:
+    """What a node requires beyond the topic; None if it excludes the topic."""
+    data = graph.nodes[node]
+    if data["kind"] == FACT:
+        named = {t.split(":", 1)[1] for t in data.get("topics", ())}
+        if named:
+            return Terms((), True) if topic in named else None
+        return Terms((" and ".join(str(data["label"]).split("\n")),), False)
+    children = sorted(graph.successors(node), key=lambda c: graph.edges[node, c]["order"])
+    if data["kind"] == HELPER and data.get("negated"):
+        return Terms((f"none of: {' | '.join(_plain(graph, c) for c in children)}",), False)
+    found = [terms(graph, child, topic) for child in children]
+    if data.get("gate") == ALL:
+        return _all_of(found)
+    return _any_of(found)
+
+
+def _all_of(found: Sequence[Terms | None]) -> Terms | None:
+    if any(t is None for t in found):
+        return None
+    present = [t for t in found if t is not None]
+    lines: list[str] = []
+    for line in (line for t in present for line in t.lines):
+        nested = line.startswith(NESTED) or line.endswith(":")
+        if nested or line not in lines:
+            lines.append(line)
+    return Terms(tuple(lines), any(t.matched for t in present))
+
+
+def _any_of(found: Sequence[Terms | None]) -> Terms | None:
+    possible = [t for t in found if t is not None]
+    if not possible:
+        return None
+    matched = [t for t in possible if t.matched]
+    chosen = list(dict.fromkeys(matched or possible))
+    if len(chosen) == 1:
+        return chosen[0]
+    if any(not t.lines for t in chosen):
+        return Terms((), bool(matched))
+    inline = " | ".join(t.lines[0] for t in chosen)
+    if all(len(t.lines) == 1 for t in chosen) and len(inline) <= INLINE_CHOICE:
+        return Terms((f"one of: {inline}",), bool(matched))
+    lines = ["one of:"]
+    for choice in chosen:
+        lines.append(f"{NESTED}– {choice.lines[0]}")
+        lines += [f"{NESTED}{NESTED}{line}" for line in choice.lines[1:]]
+    return Terms(tuple(lines), bool(matched))
+
+
+def _plain(graph: Any, node: str) -> str:
+    """A node in words, its gates as 'and', 'or', 'none of'."""
+    data = graph.nodes[node]
+    if data["kind"] == FACT:
+        return " and ".join(str(data["label"]).split("\n"))
+    children = sorted(graph.successors(node), key=lambda c: graph.edges[node, c]["order"])
+    parts = [_plain(graph, c) for c in children]
+    if data.get("negated"):
+        return "none of (" + " | ".join(parts) + ")"
+    joined = (" and " if data.get("gate") == ALL else " or ").join(parts)
+    return joined if len(parts) == 1 else f"({joined})"
+
+
+def _common_prefix(ids: Sequence[str]) -> str:
+    """The dotted prefix all ids share ('CMM-607.3.'), if they share one."""
+    if len(ids) < 2:
+        return ""
+    prefix = ids[0]
+    for other in ids[1:]:
+        while not other.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix[: prefix.rfind(".") + 1] if "." in prefix else ""
+
+
+def _indications(graph: Any) -> list[str]:
+    status = status_key(MEDICALLY_NECESSARY)
+    children = [c for c in graph.successors(status) if graph.edges[status, c]["kind"] == INDICATES]
+    return sorted(children, key=lambda c: graph.edges[status, c]["order"])
+
+
+def _topic_order(topics: Sequence[str]) -> list[str]:
+    known = list(CAUSES.members) + list(PURPOSES.members)
+    return sorted(topics, key=lambda t: (known.index(t) if t in known else len(known), t))
+
+
+def _topic_label(graphs: Sequence[Any], topic: str) -> str:
+    for graph in graphs:
+        for _, data in graph.nodes(data=True):
+            for found in data.get("topics", ()):
+                predicate, value = found.split(":", 1)
+                if value == topic:
+                    if predicate == "purpose":
+                        return f"purpose: {pretty(value)}"
+                    kind = "fracture" if predicate in ("cause_at", "fracture") else "lesion"
+                    return f"{pretty(value)} {kind}"
+    return pretty(topic)
+
+
+class Column(NamedTuple):
+    policy: str
+    graph: Any | None  # None: the policy does not address the procedure
+
+
+def comparison_table(columns: Sequence[Column], procedure: str, titles: Mapping[str, str]) -> str:
+    """The side-by-side table as a graphviz HTML label."""
+    graphs = [c.graph for c in columns if c.graph is not None]
+    topics: dict[str, None] = {}
+    for graph in graphs:
+        for indication in _indications(graph):
+            topics.update(dict.fromkeys(topics_of(graph, indication)))
+    ordered = _topic_order(list(topics))
+    rows = [_header_row(columns, procedure, titles)]
+    earlier: dict[tuple[str, str], Earlier] = {}
+    for topic in ordered:
+        rows.append(_topic_row(columns, topic, _topic_label(graphs, topic), earlier))
+    if any(_unnamed(c.graph) for c in columns if c.graph is not None):
+        rows.append(_unnamed_row(columns))
+    if len(rows) == 1:
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" BGCOLOR="#f2f2f2"><B>indications</B></TD><TD COLSPAN='
+            f'"{len(columns)}" ALIGN="LEFT">none: no policy makes {_escape(pretty(procedure))} '
+            "medically necessary for any indication</TD></TR>"
+        )
+    rows.append(_exclusion_row(columns))
+    rows.append(_default_row(columns))
+    title = (
+        f'<TR><TD COLSPAN="{len(columns) + 1}" ALIGN="LEFT"><FONT POINT-SIZE="18"><B>'
+        f"{_escape(pretty(procedure).capitalize())}: the policies side by side</B></FONT><BR "
+        'ALIGN="LEFT"/>A row is what an indication is about; a cell, the indications of a '
+        "policy that accept it and the further conditions they require for it. Drawn from "
+        'the rules in kb/.<BR ALIGN="LEFT"/></TD></TR>'
+    )
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" COLOR="#bfbfbf">'
+        f"{title}{''.join(rows)}</TABLE>>"
+    )
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _header_row(columns: Sequence[Column], procedure: str, titles: Mapping[str, str]) -> str:
+    cells = ['<TD BGCOLOR="#f2f2f2" ALIGN="LEFT" VALIGN="BOTTOM"><B>indication about</B></TD>']
+    for column in columns:
+        text = f"<B>{_escape(column.policy)}</B><BR/>"
+        text += "<BR/>".join(_escape(line) for line in textwrap.wrap(titles[column.policy], 34))
+        if column.graph is not None:
+            data = column.graph.graph
+            period = effective_text(data["effective_from"], data["effective_to"])
+            text += f'<BR/><FONT POINT-SIZE="9" COLOR="{GREY_TEXT}">{_escape(period)}</FONT>'
+        else:
+            text += f"<BR/><I>does not address {_escape(procedure)}</I>"
+        cells.append(f'<TD BGCOLOR="#f2f2f2" VALIGN="TOP">{text}</TD>')
+    return f"<TR>{''.join(cells)}</TR>"
+
+
+def _topic_row(
+    columns: Sequence[Column], topic: str, label: str, earlier: dict[tuple[str, str], Earlier]
+) -> str:
+    cells = [f'<TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="#f2f2f2"><B>{_escape(label)}</B></TD>']
+    for column in columns:
+        cells.append(_topic_cell(column, topic, label, earlier))
+    return f"<TR>{''.join(cells)}</TR>"
+
+
+class Earlier(NamedTuple):
+    """An indication's terms as a previous row gave them."""
+
+    row: str
+    lines: tuple[str, ...]
+
+
+def _topic_cell(
+    column: Column, topic: str, label: str, earlier: dict[tuple[str, str], Earlier]
+) -> str:
+    if column.graph is None:
+        return '<TD BGCOLOR="#fafafa"></TD>'
+    blocks = []
+    for indication in _indications(column.graph):
+        found = terms(column.graph, indication, topic)
+        if found is None or not found.matched:
+            continue
+        key = (column.policy, indication)
+        lines = _compared(found.lines, earlier[key]) if key in earlier else found.lines
+        earlier.setdefault(key, Earlier(label, found.lines))
+        blocks.append(_indication_block(column.graph, indication, lines))
+    if not blocks:
+        return f'<TD ALIGN="LEFT" VALIGN="TOP"><FONT COLOR="{GREY_TEXT}">—</FONT></TD>'
+    fill = STATUS_COLOURS[MEDICALLY_NECESSARY][0]
+    cell = f'<TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT" BGCOLOR="{fill}">'
+    return f"{cell}{'<BR/>'.join(blocks)}</TD>"
+
+
+def _units(lines: Sequence[str]) -> list[tuple[str, ...]]:
+    """Lines grouped as a top-level line and the nested lines under it."""
+    units: list[list[str]] = []
+    for line in lines:
+        if line.startswith(NESTED) and units:
+            units[-1].append(line)
+        else:
+            units.append([line])
+    return [tuple(unit) for unit in units]
+
+
+def _compared(lines: Sequence[str], before: Earlier) -> tuple[str, ...]:
+    """Terms given again as the difference from a previous row's."""
+    now, then = _units(lines), _units(before.lines)
+    if now == then:
+        return (f"same terms as for {before.row}",)
+    result = [f"as for {before.row}, but:"]
+    for unit in now:
+        if unit not in then:
+            result += [f"{NESTED}+ {unit[0]}", *(NESTED + line for line in unit[1:])]
+    for unit in then:
+        if unit not in now:
+            result += [f"{NESTED}− {unit[0]}", *(NESTED + line for line in unit[1:])]
+    return tuple(result)
+
+
+def _indication_block(graph: Any, indication: str, lines: Sequence[str]) -> str:
+    data = graph.nodes[indication]
+    text = f"<B>{_escape(str(data['label']))}</B>"
+    if not lines:
+        return text + ' <FONT COLOR="#595959">(no further condition)</FONT><BR ALIGN="LEFT"/>'
+    wrapped: list[str] = []
+    for line in lines:
+        words = line.lstrip(NESTED)
+        indent = NESTED * (len(line) - len(words))
+        bullet = "" if indent else "• "
+        wrapped += textwrap.wrap(
+            words,
+            CELL_WIDTH - len(indent) * 2,
+            initial_indent=indent + bullet,
+            subsequent_indent=indent + NESTED,
+        )
+    return text + '<BR ALIGN="LEFT"/>' + "".join(f'{_escape(w)}<BR ALIGN="LEFT"/>' for w in wrapped)
+
+
+def _unnamed(graph: Any) -> list[str]:
+    """Indications that name no cause, lesion or purpose."""
+    return [i for i in _indications(graph) if not topics_of(graph, i)]
+
+
+def _unnamed_row(columns: Sequence[Column]) -> str:
+    cells = ['<TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="#f2f2f2"><B>any cause</B></TD>']
+    for column in columns:
+        blocks = []
+        if column.graph is not None:
+            for indication in _unnamed(column.graph):
+                found = terms(column.graph, indication, "")
+                lines = found.lines if found else ()
+                blocks.append(_indication_block(column.graph, indication, lines))
+        cells.append(f'<TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT">{"<BR/>".join(blocks)}</TD>')
+    return f"<TR>{''.join(cells)}</TR>"
+
+
+def _exclusion_row(columns: Sequence[Column]) -> str:
+    cells = [
+        '<TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="#f2f2f2"><B>exclusions</B><BR/>'
+        '<FONT POINT-SIZE="9">any one present decides</FONT></TD>'
+    ]
+    for column in columns:
+        cells.append(_exclusion_cell(column.graph))
+    return f"<TR>{''.join(cells)}</TR>"
+
+
+def _exclusion_cell(graph: Any | None) -> str:
+    """Per status: the exclusions that turn on the request alone (procedure,
+    level, plan, device, purpose), with what they look for; the clinical ones
+    (conditions, findings, documentation) by id."""
+    if graph is None:
+        return '<TD BGCOLOR="#fafafa"></TD>'
+    lines = []
+    for status in _statuses(graph):
+        exclusions = [
+            c
+            for c in graph.successors(status)
+            if graph.edges[status, c]["kind"] == FORCES and graph.nodes[c]["kind"] == EXCLUSION
+        ]
+        if not exclusions:
+            continue
+        _, colour = STATUS_COLOURS.get(graph.nodes[status]["status"], NEUTRAL)
+        state = pretty(str(graph.nodes[status]["status"]))
+        lines.append(f'<FONT COLOR="{colour}"><B>→ {_escape(state)}</B></FONT>')
+        clinical = []
+        for exclusion in exclusions:
+            facts = _facts(graph, exclusion)
+            if all(_about_the_request(graph, fact) for fact in facts):
+                label = graph.nodes[exclusion]["label"]
+                lines += _wrapped_lines(f"{label}: {_plain(graph, exclusion).strip('()')}")
+            else:
+                clinical.append(str(graph.nodes[exclusion]["label"]))
+        if clinical:
+            prefix = _common_prefix(clinical)
+            named = ", ".join(c.removeprefix(prefix) for c in clinical)
+            more = f"{len(clinical)} on the clinical picture{f' ({prefix}…)' if prefix else ''}"
+            lines += _wrapped_lines(f"{more}: {named}")
+    cell = "".join(f'{line}<BR ALIGN="LEFT"/>' for line in lines) or "—"
+    return f'<TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT">{cell}</TD>'
+
+
+def _wrapped_lines(text: str) -> list[str]:
+    wrapped = textwrap.wrap(text, CELL_WIDTH, initial_indent="• ", subsequent_indent=NESTED)
+    return [_escape(line) for line in wrapped]
+
+
+def _facts(graph: Any, node: str) -> list[str]:
+    found = [node, *_descendants(graph, node)]
+    return [n for n in found if graph.nodes[n]["kind"] == FACT]
+
+
+def _about_the_request(graph: Any, fact: str) -> bool:
+    """A fact that reads only picture predicates (what is requested, where, for
+    whom, with what), no condition, finding or documentation."""
+    names = graph.nodes[fact].get("reads", ())
+    return all(p.kind == Kind.PICTURE for (name, _), p in BY_SIGNATURE.items() if name in names)
+
+
+def _default_row(columns: Sequence[Column]) -> str:
+    cells = ['<TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="#f2f2f2"><B>no indication met</B></TD>']
+    for column in columns:
+        graph = column.graph
+        if graph is None:
+            cells.append('<TD BGCOLOR="#fafafa"></TD>')
+            continue
+        texts = []
+        fill = "#ffffff"
+        for status in _statuses(graph):
+            for child in graph.successors(status):
+                if graph.edges[status, child]["kind"] == OTHERWISE:
+                    state = str(graph.nodes[status]["status"])
+                    fill = STATUS_COLOURS.get(state, NEUTRAL)[0]
+                    label = graph.nodes[child]["label"]
+                    texts.append(f"<B>{_escape(pretty(state))}</B> ({_escape(str(label))})")
+        cells.append(f'<TD ALIGN="LEFT" BGCOLOR="{fill}">{"<BR/>".join(texts)}</TD>')
+    return f"<TR>{''.join(cells)}</TR>"
+
+
+def _statuses(graph: Any) -> list[str]:
+    nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == STATUS]
+    return sorted(nodes, key=lambda n: graph.nodes[n]["order"])
+
+
+def comparison_digraph(columns: Sequence[Column], procedure: str, titles: Mapping[str, str]) -> Any:
+    """The comparison as a graphviz drawing: one node holding the table."""
+    import graphviz
+
+    drawing = graphviz.Digraph(
+        name=f"compare_{procedure}",
+        graph_attr={"fontname": FONT, "tooltip": f"{procedure}: the policies side by side"},
+        node_attr={"shape": "plaintext", "fontname": FONT, "fontsize": "10", "margin": "0"},
+    )
+    drawing.node("comparison", label=comparison_table(columns, procedure, titles))
+    return drawing

@@ -1,0 +1,360 @@
+"""Consistency checks (`kb check`): the case space, each kind of finding on a
+purpose-made knowledge base, and every witness of the full report replayed
+through the `kb query` pipeline."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import clingo
+import pytest
+
+from engine import vocabulary
+from engine.case import read_case
+from engine.check_report import to_json, to_text
+from engine.checks import Report, check
+from engine.errors import KnowledgeBaseError
+from engine.knowledge_base import DEFAULT_DIRECTORY, KnowledgeBase
+from engine.query import evaluate
+from engine.witness import READ_ON_DEMAND, Witness, answer_from
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
+SHARED_FILES = ("concepts.lp", "determination.lp", "completion.lp")
+# Documentation values every witness states (one each); the rest is the picture.
+ALWAYS = ("onset_days(", "imaging(", "pain_severity(")
+
+
+def toy_kb(tmp_path: Path, *policies: str) -> KnowledgeBase:
+    """A knowledge base of the real prologue and epilogue and some fixture policies."""
+    for name in SHARED_FILES:
+        shutil.copy(Path(DEFAULT_DIRECTORY) / name, tmp_path / name)
+    for policy in policies:
+        shutil.copy(FIXTURES / f"{policy}.lp", tmp_path / f"{policy}.lp")
+    return KnowledgeBase(str(tmp_path))
+
+
+def picture(witness: Witness) -> set[str]:
+    """The counted facts other than the values every witness states."""
+    return {fact for fact in witness.counted if not fact.startswith(ALWAYS)}
+
+
+def statuses(witness: Witness, kb: KnowledgeBase, policies: list[str]) -> dict[str, str]:
+    """The statuses `kb query` gives the witness (validation, solve, completion)."""
+    return {
+        d.policy.id: d.status
+        for d in evaluate(witness.case_file(), policies=policies, kb=kb, source="witness")
+    }
+
+
+# --- The case space -------------------------------------------------------------
+
+
+def _case_space_atoms(*extra: str) -> dict[str, set[str]]:
+    control = clingo.Control(["--warn=none"])
+    control.load(str(Path(DEFAULT_DIRECTORY) / "concepts.lp"))
+    for path in extra:
+        control.load(path)
+    control.load(str(Path(DEFAULT_DIRECTORY) / "case_space.lp"))
+    control.ground([("base", [])])
+    found: dict[str, set[str]] = {}
+    for atom in control.symbolic_atoms:
+        if atom.is_fact and len(atom.symbol.arguments) == 1:
+            found.setdefault(atom.symbol.name, set()).add(str(atom.symbol.arguments[0]))
+    return found
+
+
+def test_case_space_values_are_the_vocabulary() -> None:
+    atoms = _case_space_atoms()
+    expected = {
+        "procedure_value": vocabulary.PROCEDURES.members,
+        "cause_value": vocabulary.CAUSES.members,
+        "lesion_kind": vocabulary.LESIONS.members,
+        "device_value": vocabulary.DEVICES.members,
+        "cement_value": vocabulary.CEMENTS.members,
+        "purpose_value": vocabulary.PURPOSES.members,
+        "plan_value": vocabulary.PLANS.members,
+        "imaging_value": vocabulary.IMAGING.members,
+        "severity_value": vocabulary.SEVERITIES.members,
+        "therapy_kind": tuple(t for t in vocabulary.THERAPIES.members if t != "none"),
+        "trait_value": vocabulary.LESION_TRAITS.members,
+        "condition_value": vocabulary.CONDITIONS.members,
+        "finding_value": vocabulary.FINDINGS.members,
+        "documentation_item": READ_ON_DEMAND,
+    }
+    for name, values in expected.items():
+        assert atoms[name] == set(values), name
+
+
+def test_durations_and_dates_come_from_the_policies() -> None:
+    policies = [str(Path(DEFAULT_DIRECTORY) / f"{p}.lp") for p in KnowledgeBase().policy_ids()]
+    atoms = _case_space_atoms(*policies)
+    assert atoms["candidate_days"] == {str(t + d) for t in (28, 42, 84, 182) for d in (-1, 0, 1)}
+    # First and last day of each effective period and the day either side
+    # (carefirst_pvp has no dates; open ends have no day after).
+    assert atoms["candidate_date"] == {
+        "20250914", "20250915", "20251102", "20251103",  # nd_x5025
+        "20250930", "20251001",  # providence_196
+        "20250630", "20250701",  # cigna_cmm607
+        "20231231", "20240101",  # bcbsm_sacral
+    }  # fmt: skip
+
+
+def test_cases_of_the_space_are_valid_case_files() -> None:
+    """The first cases the generator enumerates all pass case validation."""
+    control = clingo.Control(["--warn=none", "--opt-mode=ignore", "--models=200", "-c", "levels=2"])
+    for name in ("concepts.lp", "case_space.lp"):
+        control.load(str(Path(DEFAULT_DIRECTORY) / name))
+    control.ground([("base", [])])
+    seen = 0
+    with control.solve(yield_=True) as handle:
+        for model in handle:
+            witness = answer_from(model.symbols(atoms=True)).witness
+            case = read_case(witness.case_file(["generated"]), "generated")
+            assert case.targets
+            seen += 1
+            if seen == 200:
+                break
+    assert seen == 200
+
+
+# --- Purpose-made knowledge bases -------------------------------------------------
+
+
+def test_a_deliberate_conflict_is_found_with_its_winner_and_a_minimal_witness(
+    tmp_path: Path,
+) -> None:
+    kb = toy_kb(tmp_path, "toy_conflict")
+    report = check(kb, matrix=False, jobs=1)
+    found = {
+        tuple(sorted((d.criterion, d.status) for d in c.derivations)): c for c in report.conflicts
+    }
+    assert set(found) == {
+        (("A", "medically_necessary"), ("X", "not_medically_necessary")),
+        (("A", "medically_necessary"), ("Y", "investigational")),
+        (("X", "not_medically_necessary"), ("Y", "investigational")),
+    }
+    over_indication = found[(("A", "medically_necessary"), ("X", "not_medically_necessary"))]
+    assert over_indication.winner.criterion == "X"
+    assert "exclusion decides" in over_indication.reason
+    between_exclusions = found[(("X", "not_medically_necessary"), ("Y", "investigational"))]
+    assert between_exclusions.winner.criterion == "Y"
+    assert "investigational comes before not_medically_necessary" in between_exclusions.reason
+    for conflict in found.values():
+        # The fewest facts: the procedure, one target, what it is treated for
+        # (the fracture of indication A, or anything for X and Y), pregnancy.
+        level = conflict.level
+        facts = picture(conflict.witness)
+        assert {"procedure(vertebroplasty)", f"target({level})", "condition(pregnancy)"} < facts
+        assert len(facts) == 4, facts
+        if conflict in (
+            over_indication,
+            found[(("A", "medically_necessary"), ("Y", "investigational"))],
+        ):
+            assert f"fracture({level},osteoporotic)" in facts
+        assert conflict.status == "investigational"
+        assert statuses(conflict.witness, kb, ["toy_conflict"]) == {
+            "toy_conflict": "investigational"
+        }
+    assert report.gaps == () and report.dead_rules == ()
+
+
+def test_a_deliberate_gap_is_found_with_a_minimal_witness(tmp_path: Path) -> None:
+    kb = toy_kb(tmp_path, "toy_gap")
+    report = check(kb, matrix=False, jobs=1)
+    (gap,) = report.gaps
+    assert (gap.policy, gap.procedure) == ("toy_gap", "vertebroplasty")
+    facts = picture(gap.witness)
+    assert len(facts) == 3, facts
+    assert {"procedure(vertebroplasty)", f"target({gap.level})"} < facts
+    (pathology,) = facts - {"procedure(vertebroplasty)", f"target({gap.level})"}
+    assert pathology.startswith(("fracture(", "lesion(")), pathology
+    assert "osteoporotic" not in pathology
+    with pytest.raises(KnowledgeBaseError, match="no determination"):
+        statuses(gap.witness, kb, ["toy_gap"])
+
+
+def test_dead_rules_are_found_with_the_condition_that_blocks_them(tmp_path: Path) -> None:
+    kb = toy_kb(tmp_path, "toy_dead")
+    report = check(kb, matrix=False, jobs=1)
+    dead = {d.rule.id: d for d in report.dead_rules}
+    assert set(dead) == {"toy_dead:Z", "toy_dead:M"}
+    without = {r.condition: r for r in dead["toy_dead:Z"].relaxations}
+    assert set(without) == {"cause_at(L,osteoporotic)", "cause_at(L,traumatic)"}
+    relaxed = without["cause_at(L,osteoporotic)"].witness
+    level = next(f[len("target(") : -1] for f in relaxed.counted if f.startswith("target("))
+    assert picture(relaxed) == {
+        "procedure(vertebroplasty)",
+        f"target({level})",
+        f"fracture({level},traumatic)",
+    }
+    (count,) = dead["toy_dead:M"].relaxations
+    assert count.condition == "N > 3"
+    # With room for four target levels the count rule fires.
+    wider = check(kb, matrix=False, jobs=1, levels=4)
+    assert [d.rule.id for d in wider.dead_rules] == ["toy_dead:Z"]
+
+
+def test_two_policies_differing_in_one_threshold_disagree_between_the_two(
+    tmp_path: Path,
+) -> None:
+    kb = toy_kb(tmp_path, "toy_six_weeks", "toy_twelve_weeks")
+    report = check(kb, jobs=1)
+    (difference,) = report.differences
+    assert difference.policies == ("toy_six_weeks", "toy_twelve_weeks")
+    assert difference.statuses == {
+        "toy_six_weeks": "not_medically_necessary",
+        "toy_twelve_weeks": "medically_necessary",
+    }
+    assert difference.criteria == {"toy_six_weeks": ("D",), "toy_twelve_weeks": ("A",)}
+    witness = difference.witness
+    (onset,) = (f for f in witness.counted if f.startswith("onset_days("))
+    days = int(onset.rstrip(")").split(",")[1])
+    assert 42 <= days < 84
+    level = onset[len("onset_days(") :].split(",")[0]
+    assert picture(witness) == {
+        "procedure(vertebroplasty)",
+        f"target({level})",
+        f"fracture({level},osteoporotic)",
+    }
+    assert statuses(witness, kb, list(difference.policies)) == difference.statuses
+    # The matrix row of osteoporotic fractures: both medically necessary, by A.
+    (matrix,) = report.matrices
+    row = next(r for r in matrix.rows if r.indication == "fracture: osteoporotic")
+    assert {p: (c.status, c.routes[0].criteria) for p, c in row.cells.items()} == {
+        "toy_six_weeks": ("medically_necessary", ("A",)),
+        "toy_twelve_weeks": ("medically_necessary", ("A",)),
+    }
+
+
+# --- The full report over the five policies ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full_report() -> Report:
+    return check()
+
+
+def _witnesses(report: Report) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(what, case file, expected statuses) for every witness of the report."""
+    for d in report.differences:
+        yield f"difference {d.policies} {d.criteria}", d.witness.case_file(), d.statuses
+    for c in report.conflicts:
+        yield f"conflict {c.policy} {c.derivations}", c.witness.case_file(), {c.policy: c.status}
+    for dead in report.dead_rules:
+        for r in dead.relaxations:
+            yield f"dead {dead.rule.id}", r.witness.case_file(), {dead.rule.policy: r.status}
+    for matrix in report.matrices:
+        for row in matrix.rows:
+            for policy, cell in row.cells.items():
+                for route in cell.routes:
+                    what = f"matrix {matrix.procedure} {row.indication} {policy}"
+                    yield what, route.witness.case_file(), {policy: cell.status}
+
+
+def _replay(item: tuple[str, str, dict[str, str]]) -> str:
+    """'' if kb query gives the witness the expected statuses, else the mismatch."""
+    what, text, expected = item
+    got = {d.policy.id: d.status for d in evaluate(text, policies=list(expected), source=what)}
+    return "" if got == expected else f"{what}: expected {expected}, kb query gives {got}"
+
+
+def test_every_witness_of_the_full_report_reproduces_its_statuses(full_report: Report) -> None:
+    items = list(_witnesses(full_report))
+    assert len(items) > 1000
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(mp_context=context) as pool:
+        mismatches = [m for m in pool.map(_replay, items, chunksize=32) if m]
+    assert mismatches == []
+
+
+def test_the_full_report_has_the_findings_the_readme_describes(full_report: Report) -> None:
+    conflicts = {
+        (c.policy, c.winner.criterion, *(d.criterion for d in c.derivations if d != c.winner))
+        for c in full_report.conflicts
+    }
+    # Cigna: an unstable fracture nearby overrides the fusion-adjunct indication.
+    assert (
+        "cigna_cmm607",
+        "CMM-607.3.contraindications.unstable",
+        "CMM-607.2.surgical",
+    ) in conflicts
+    # nd_x5025: INV.1.acute never meets MN.2 (the encoding reads MN.2 as the
+    # exception); its only conflicts are sacral levels coded as vertebroplasty.
+    nd = {c[1:] for c in conflicts if c[0] == "nd_x5025"}
+    assert nd == {("INV.2", "MN.1"), ("INV.2", "MN.2"), ("INV.2", "MN.3")}
+    assert full_report.gaps == ()
+    assert [d.rule.id for d in full_report.dead_rules] == ["providence_196:II.D"]
+
+
+def test_json_report_has_the_documented_shape(full_report: Report) -> None:
+    document = json.loads(to_json(full_report))
+    assert set(document) >= {"differences", "conflicts", "gaps", "dead_rules", "matrix"}
+    first = document["differences"][0]
+    assert set(first) >= {"policies", "procedure", "statuses", "witness", "criteria"}
+    a, b = first["policies"]
+    assert set(first["statuses"]) == set(first["criteria"]) == {a, b}
+    read_case(first["witness"], "witness")
+    assert to_text(full_report).startswith("Consistency checks of 5 policies")
+
+
+# --- The command -----------------------------------------------------------------------
+
+
+def _kb_command() -> str:
+    beside_python = Path(sys.executable).parent / "kb"
+    found = str(beside_python) if beside_python.exists() else shutil.which("kb")
+    assert found, "the kb console script is not installed: run ./dev test (pip install .)"
+    return found
+
+
+def kb(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_kb_command(), *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_check_command_json_and_text_on_a_small_knowledge_base(tmp_path: Path) -> None:
+    toy_kb(tmp_path, "toy_six_weeks", "toy_twelve_weeks")
+    result = kb("check", "--kb", str(tmp_path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    (difference,) = document["differences"]
+    assert difference["policies"] == ["toy_six_weeks", "toy_twelve_weeks"]
+    assert difference["procedure"] == "vertebroplasty"
+    assert difference["criteria"] == {"toy_six_weeks": ["D"], "toy_twelve_weeks": ["A"]}
+    witness = tmp_path / "cases" / "witness.lp"
+    witness.parent.mkdir()
+    witness.write_text(difference["witness"])
+    query = kb("query", "--facts", str(witness), "--kb", str(tmp_path), "--format", "json")
+    assert query.returncode == 0, query.stderr
+    got = {d["policy"]: d["status"] for d in json.loads(query.stdout)["determinations"]}
+    assert got == difference["statuses"]
+    text = kb("check", "--kb", str(tmp_path), "--policy", "toy_six_weeks")
+    assert text.returncode == 0, text.stderr
+    assert "Consistency checks of 1 policies (toy_six_weeks)" in text.stdout
+    assert "DIFFERENCES: 0" in text.stdout
+    again = kb("check", "--kb", str(tmp_path), "--format", "json")
+    assert again.stdout == result.stdout, "the report is deterministic"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("check", "--policy", "cigna"), "unknown policy 'cigna' (did you mean 'cigna_cmm607'?)"),
+        (("check", "--procedure", "vertebroplast"), "vertebroplast"),
+        (("check", "--levels", "0"), "levels"),
+    ],
+)
+def test_check_usage_errors_exit_2(args: tuple[str, ...], fragment: str) -> None:
+    result = kb(*args)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,329 @@
+"""Criteria diagrams: drawn from the rules, current, deterministic, faithful.
+
+The committed diagrams in diagrams/ are regenerated here and compared; every
+labelled rule must be drawn; and on every named boundary case of every
+policy, the diagram read as a circuit (its facts as the solver finds them,
+combined by the diagram's own ALL / ANY / NONE gates) must give each
+criterion the truth value the rules give it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.case import read_case
+from engine.criteria_graph import (
+    ALL,
+    CONDITION,
+    EXCLUSION,
+    FACT,
+    HELPER,
+    INDICATION,
+    Knowledge,
+    build_graph,
+    read_knowledge,
+    rule_ids,
+)
+from engine.diagram import output, policy_drawings, to_digraph, write_diagrams
+from engine.diagram_case import case_overlay, holding, requested_procedure
+from engine.knowledge_base import KnowledgeBase
+from engine.query import determine
+from tests.policy_cases import Case
+from tests.test_policy_cases import CASES
+
+ROOT = Path(__file__).resolve().parent.parent
+DIAGRAMS = ROOT / "diagrams"
+EXAMPLES = ROOT / "examples"
+KB = KnowledgeBase()
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz 'dot' not installed")
+
+
+@functools.cache
+def knowledge() -> Knowledge:
+    return read_knowledge(KB)
+
+
+@functools.cache
+def graph(policy: str, procedure: str) -> Any:
+    return build_graph(knowledge(), policy, procedure)
+
+
+POLICIES = KB.policy_ids()
+
+
+# --- The graph is the rules ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_labelled_rule_is_drawn_in_its_policy_diagrams(policy: str) -> None:
+    drawn: set[str] = set()
+    for procedure in knowledge().policies[policy].procedures:
+        drawn |= rule_ids(graph(policy, procedure))
+    labelled = {rule.id for rule in knowledge().catalogue.rules_of(policy)}
+    assert labelled - drawn == set(), "labelled rules missing from the diagrams"
+    assert drawn - labelled == set(), "diagram nodes that are no labelled rule"
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_labelled_rule_id_is_in_the_committed_dot_files(policy: str) -> None:
+    text = "".join(p.read_text(encoding="utf-8") for p in DIAGRAMS.glob(f"{policy}_*.dot"))
+    for rule in knowledge().catalogue.rules_of(policy):
+        assert re.search(re.escape(rule.id) + r"(?![\w.:-])", text), f"{rule.id} not drawn"
+
+
+def test_a_rule_for_another_procedure_is_not_in_this_procedures_diagram() -> None:
+    kyphoplasty = rule_ids(graph("carefirst_pvp", "kyphoplasty"))
+    vertebroplasty = rule_ids(graph("carefirst_pvp", "vertebroplasty"))
+    assert not any(":PVP." in r for r in kyphoplasty)
+    assert not any(":PKP." in r for r in vertebroplasty)
+    # Providence's indications all require vertebroplasty or kyphoplasty
+    # (through its augmentation/1 helper): none is in the sacroplasty diagram.
+    sacroplasty = graph("providence_196", "sacroplasty")
+    kinds = {data["kind"] for _, data in sacroplasty.nodes(data=True)}
+    assert INDICATION not in kinds
+    assert "providence_196:III:1" in rule_ids(sacroplasty)
+    vertebroplasty_ids = rule_ids(graph("providence_196", "vertebroplasty"))
+    # III:1 needs a sacroplasty request; III:2 (a sacral target) applies to any procedure.
+    assert "providence_196:III:1" not in vertebroplasty_ids
+    assert "providence_196:III:2" in vertebroplasty_ids
+
+
+def _labels_under(g: Any, node: str) -> list[str]:
+    import networkx as nx
+
+    nodes = sorted([node, *nx.descendants(g, node)], key=lambda n: g.nodes[n]["order"])
+    return [str(g.nodes[n]["label"]) for n in nodes if g.nodes[n]["kind"] == FACT]
+
+
+def test_leaves_write_thresholds_and_ranges_out_from_the_knowledge_base() -> None:
+    tables = knowledge().tables
+    (twelve_weeks,) = [days for name, days in tables.values("threshold") if name == "twelve_weeks"]
+    providence = _labels_under(graph("providence_196", "vertebroplasty"), "condition:I.A.1")
+    assert f"symptom onset at the level ≤ {twelve_weeks} days (twelve weeks)" in providence
+    assert "the level within T1–L5" in providence
+    cigna = _labels_under(
+        graph("cigna_cmm607", "vertebroplasty"), "condition:CMM-607.2.surgical.levels"
+    )
+    assert cigna == ["the level within T5–L5", "number of target levels ≤ 2"]
+
+
+def test_conditions_inside_policy_helpers_are_drawn() -> None:
+    carefirst = _labels_under(graph("carefirst_pvp", "vertebroplasty"), "indication:PVP.1")
+    assert "longest conservative therapy ≥ 42 days (six weeks)" in carefirst
+    assert "the level is cervical, thoracic or lumbar" in carefirst
+    nd = _labels_under(graph("nd_x5025", "vertebroplasty"), "condition:MN.1.b")
+    assert "pain concordant with the level" in nd
+    assert "hospitalized for pain" in nd
+
+
+# --- The diagram as a circuit agrees with the solver on every boundary case -----------
+
+
+def _circuit(g: Any, node: str, level: str, held: set[tuple[str, str]]) -> bool:
+    """A node's truth computed from the diagram alone: facts from the solver,
+    combined by the diagram's own gates."""
+    data = g.nodes[node]
+    if data["kind"] == FACT:
+        return (node, level) in held
+    children = [c for c in g.successors(node) if g.edges[node, c]["kind"] != "blocks"]
+    values = [_circuit(g, child, level, held) for child in children]
+    if data["kind"] == HELPER and data["negated"]:
+        return not any(values)
+    return all(values) if data["gate"] == ALL else any(values)
+
+
+def _addressed(case: Case, policy: str) -> str | None:
+    procedure = requested_procedure(read_case(case.facts, case.name))
+    return procedure if procedure in knowledge().policies[policy].procedures else None
+
+
+# Boundary cases whose procedure the policy addresses (the others have no diagram).
+DRAWN = [(p, c) for p, c in CASES if _addressed(c, p) is not None]
+
+
+@pytest.mark.parametrize(("policy", "case"), DRAWN, ids=[f"{p}: {c.name}" for p, c in DRAWN])
+def test_the_diagram_gives_every_criterion_the_truth_the_rules_give_it(
+    policy: str, case: Case
+) -> None:
+    procedure = _addressed(case, policy)
+    assert procedure is not None
+    g = graph(policy, procedure)
+    parsed = read_case(case.facts, case.name)
+    held = holding(g, parsed, KB)
+    for node, data in g.nodes(data=True):
+        if data["kind"] not in (INDICATION, CONDITION, EXCLUSION):
+            continue
+        for level in parsed.targets:
+            expected = (node, level) in held
+            assert _circuit(g, node, level, held) == expected, f"{node} at {level}"
+
+
+# --- Rendering ---------------------------------------------------------------------------
+
+
+@needs_dot
+def test_drawing_is_deterministic(tmp_path: Path) -> None:
+    """Same knowledge base, same bytes: across processes (string hashing is
+    seeded per process) and without graphviz's version comment."""
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "cli.main", "diagram", "--all", "--format", "dot",
+             "--format", "svg", "--out", str(tmp_path / seed)],
+            capture_output=True, text=True, cwd=ROOT, timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    for first in sorted((tmp_path / "1").iterdir()):
+        second = tmp_path / "2" / first.name
+        assert first.read_bytes() == second.read_bytes(), first.name
+        assert b"Generated by graphviz" not in first.read_bytes()
+    again = policy_drawings(knowledge(), ["cigna_cmm607"], "vertebroplasty")
+    ((stem, drawing),) = again
+    assert output(drawing, "svg") == (tmp_path / "1" / f"{stem}.svg").read_bytes()
+
+
+def _graphviz_version() -> str:
+    found = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr
+    match = re.search(r"version (\S+)", found)
+    return match.group(1) if match else ""
+
+
+def _svg_text(svg: str) -> list[str]:
+    """What an SVG says (texts, titles, ids, tooltips), without where it says it."""
+    return re.findall(r'<text[^>]*>([^<]*)</text>|<title>([^<]*)</title>|id="([^"]*)"', svg)
+
+
+@needs_dot
+def test_committed_diagrams_are_current(tmp_path: Path) -> None:
+    """Regenerate every diagram (`kb diagram --all --format svg --format dot --out
+    diagrams`) and compare: DOT byte for byte; SVG byte for byte when drawn by
+    the graphviz version that drew the committed ones, else by its text."""
+    written = write_diagrams(KB, str(tmp_path), formats=["svg", "dot"])
+    names = sorted(Path(p).name for p in written)
+    committed = sorted(p.name for p in DIAGRAMS.iterdir() if p.suffix in (".svg", ".dot"))
+    assert names == committed, (
+        "regenerate: kb diagram --all --format svg --format dot --out diagrams"
+    )
+    same_graphviz = f"graphviz {_graphviz_version()}" in (DIAGRAMS / "README.md").read_text()
+    for name in names:
+        fresh = (tmp_path / name).read_text(encoding="utf-8")
+        old = (DIAGRAMS / name).read_text(encoding="utf-8")
+        if name.endswith(".dot") or same_graphviz:
+            assert fresh == old, f"diagrams/{name} is stale: kb diagram --all ..."
+        else:
+            assert _svg_text(fresh) == _svg_text(old), f"diagrams/{name} is stale"
+
+
+# --- The case overlay --------------------------------------------------------------------
+
+
+def test_overlay_marks_the_path_to_the_determination() -> None:
+    case = read_case(
+        (EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp").read_text(encoding="utf-8"), "case"
+    )
+    (determination,) = determine(case, KB, ["providence_196"])
+    g = graph("providence_196", "vertebroplasty")
+    overlay = case_overlay(g, case, KB, determination)
+    assert determination.status == "medically_necessary"
+    assert {"status:medically_necessary", "indication:I.A", "condition:I.A.1"} <= overlay.path
+    assert overlay.states["indication:I.A"]["l1"] == "true"
+    assert overlay.states["indication:I.B"]["l1"] == "false"
+    assert overlay.states["exclusion:II.C"]["l1"] == "false"
+    assert "exclusion:II.C" not in overlay.path
+
+
+def test_overlay_tells_undocumented_items_from_failed_ones() -> None:
+    text = "procedure(vertebroplasty). target(l1). fracture(l1, osteoporotic). pain_score(9)."
+    case = read_case(text, "undocumented")
+    (determination,) = determine(case, KB, ["providence_196"])
+    g = graph("providence_196", "vertebroplasty")
+    overlay = case_overlay(g, case, KB, determination)
+    facts = {
+        str(g.nodes[n]["label"]): overlay.states[n]["l1"] for n in g.successors("condition:I.A.1")
+    }
+    assert facts["fracture at the level: osteoporotic"] == "true"
+    assert facts["symptom onset at the level ≤ 84 days (twelve weeks)"] == "unknown"
+    assert overlay.states["condition:I.A.1"]["l1"] == "unknown"
+    assert overlay.states["indication:I.E"]["l1"] == "false"  # a picture fact: closed
+
+
+@needs_dot
+def test_overlay_drawing_shows_the_case() -> None:
+    case = read_case("procedure(sacroplasty). target(s1). plan(commercial_hmo).", "hmo")
+    (determination,) = determine(case, KB, ["bcbsm_sacral"])
+    g = graph("bcbsm_sacral", "sacroplasty")
+    dot = output(to_digraph(g, case_overlay(g, case, KB, determination)), "dot").decode()
+    assert "Case hmo: not covered" in dot
+    assert "this case: S1" in dot
+
+
+# --- The command line --------------------------------------------------------------------
+
+
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_kb_query_imports_neither_networkx_nor_graphviz() -> None:
+    case = str(EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp")
+    result = _python("-X", "importtime", "-m", "cli.main", "query", "--facts", case)
+    assert result.returncode == 0, result.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert "clingo" in imported  # the measure works
+    assert not {m for m in imported if m.split(".")[0] in ("networkx", "graphviz")}
+
+
+@needs_dot
+def test_kb_query_diagram_writes_the_case_diagram(tmp_path: Path) -> None:
+    case = str(EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp")
+    out = tmp_path / "case.svg"
+    result = _python(
+        "-m", "cli.main", "query", "--facts", case, "--policy", "providence_196",
+        "--diagram", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Case ")
+    svg = out.read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "this case: L1" in svg
+
+
+@needs_dot
+def test_kb_diagram_writes_the_chosen_formats(tmp_path: Path) -> None:
+    result = _python(
+        "-m", "cli.main", "diagram", "--policy", "nd_x5025", "--procedure", "sacroplasty",
+        "--format", "dot", "--format", "svg", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "nd_x5025_sacroplasty.dot",
+        "nd_x5025_sacroplasty.svg",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--procedure", "vertebroplast"], "did you mean 'vertebroplasty'"),
+        (["--policy", "nd_x5025", "--procedure", "kyphoplasty"], "does not address kyphoplasty"),
+        (["--policy", "nd_x5025", "--all"], "not both"),
+        (["--policy", "nd_x502"], "unknown policy"),
+    ],
+)
+def test_kb_diagram_refuses_what_it_cannot_draw(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    result = _python("-m", "cli.main", "diagram", *arguments, "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert message in result.stderr
