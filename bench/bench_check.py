@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_query import kb_command  # noqa: E402
-from engine.checks import PROCEDURES, PolicyFindings, _pair_task, _policy_task  # noqa: E402
+from engine.checks.findings import PROCEDURES, PolicyFindings, _pair_task, _policy_task  # noqa: E402
 from engine.knowledge_base import KnowledgeBase  # noqa: E402
 from engine.query import describe_policies  # noqa: E402
 

@@ -125,9 +125,9 @@ def explain_command(
 ) -> None:
     """One policy's derivation for a case: why, why not, exclusions assumed absent."""
     from engine.case import read_case_file
+    from engine.explanation.render import explanation_dot, render_svg
     from engine.query import determine_and_explain
     from engine.render import to_json, to_text
-    from engine.render_explanation import explanation_dot, render_svg
 
     try:
         case = read_case_file(file)
@@ -224,7 +224,7 @@ def diagram(
 ) -> None:
     """Criteria diagrams drawn from the rules: one per policy and procedure, and one
     side-by-side figure per procedure (compare_<procedure>)."""
-    from engine.diagram import write_diagrams
+    from engine.diagrams.draw import write_diagrams
 
     if policy and every:
         sys.stderr.write("error: give --policy or --all, not both\n")
@@ -241,7 +241,7 @@ def _draw_case(
     path: str, case: Case, kb: KnowledgeBase, determinations: list[Determination]
 ) -> None:
     """kb query --diagram: the case drawn on each policy's criteria diagram."""
-    from engine.diagram import write_case_diagrams
+    from engine.diagrams.draw import write_case_diagrams
 
     try:
         notes = write_case_diagrams(path, case, kb, determinations)
@@ -278,9 +278,9 @@ def check(
 ) -> None:
     """Consistency checks: conflicts, gaps and dead rules inside each policy, and the
     disagreements between policies, each with a minimal witness case."""
-    from engine.check_report import to_json as check_json
-    from engine.check_report import to_text as check_text
-    from engine.checks import check as run_checks
+    from engine.checks.findings import check as run_checks
+    from engine.checks.report import to_json as check_json
+    from engine.checks.report import to_text as check_text
 
     try:
         report = run_checks(

@@ -5,13 +5,20 @@ Modules, in the order data flows through them:
   case           read and validate an untrusted case file
   knowledge_base locate the .lp files of the knowledge base
   solve          one clingo run over the knowledge base and a case
-  completion     which undocumented items could make a level medically necessary
   determination  statuses, deciding criteria and citations, as typed values
+  completion     which undocumented items could make a level medically necessary
   query          the whole pipeline behind `kb query`
+  whatif         the same with facts added or removed
   render         determinations as text or JSON
 
-Consistency checks (`kb check`):
-  witness        minimal witness cases searched in kb/case_space.lp
-  checks         conflicts, gaps, dead rules, differences, the matrix
-  check_report   the consistency report as text or JSON
+The knowledge base read as rules (for explanations, diagrams and checks):
+  rules          every labelled rule: id, criterion, body, file:line
+  asp_text       rules as clingo prints them, read into plain Python values
+
+Built on those:
+  explanation/   why and why not (`kb query --explain`, `kb explain`)
+  diagrams/      criteria diagrams (`kb diagram`, `kb query --diagram`)
+  checks/        consistency checks with witness cases (`kb check`)
+
+Shared: errors (domain exceptions), nearest (the nearest valid name).
 """

@@ -19,7 +19,7 @@ from engine.solve import Solver, solve_once
 if TYPE_CHECKING:
     import clingo
 
-    from engine.explain import Explanation
+    from engine.explanation.tree import Explanation
 
 
 def determine(
@@ -44,8 +44,8 @@ def determine_and_explain(
     closed_world: bool = False,
 ) -> tuple[list[Determination], list[Explanation]]:
     """Determinations and their explanations, from one solve with rule tracking."""
-    from engine.explain import explain_answer
-    from engine.tracking import track
+    from engine.explanation.tracking import track
+    from engine.explanation.tree import explain_answer
 
     kb = kb or KnowledgeBase()
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()

@@ -8,7 +8,7 @@ from engine.case import Case
 from engine.determination import Criterion, Determination, PolicyInfo
 
 if TYPE_CHECKING:
-    from engine.explain import Explanation
+    from engine.explanation.tree import Explanation
 
 
 def _citation(criterion: Criterion) -> dict[str, str]:
@@ -53,7 +53,7 @@ def determination_json(
 def _add_explanation(document: dict[str, Any], explanation: Explanation) -> None:
     """Per level: fired rules, the why tree, unmet indications (first failed
     condition), exclusions assumed absent; per request: the why tree."""
-    from engine.render_explanation import level_explanation_json, step_json
+    from engine.explanation.render import level_explanation_json, step_json
 
     if explanation.why is not None:
         document["why"] = step_json(explanation.why)
@@ -110,7 +110,7 @@ def to_text(
         lines.append("")
         lines.extend(_policy_block(d))
         if explanation is not None:
-            from engine.render_explanation import explanation_lines
+            from engine.explanation.render import explanation_lines
 
             lines.append("  explanation:")
             lines.extend(explanation_lines(explanation, "    "))

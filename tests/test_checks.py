@@ -18,12 +18,12 @@ import pytest
 
 from engine import vocabulary
 from engine.case import read_case
-from engine.check_report import to_json, to_text
-from engine.checks import Report, check
+from engine.checks.findings import Report, check
+from engine.checks.report import to_json, to_text
+from engine.checks.search import READ_ON_DEMAND, Witness, answer_from
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import DEFAULT_DIRECTORY, KnowledgeBase
 from engine.query import evaluate
-from engine.witness import READ_ON_DEMAND, Witness, answer_from
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"

@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from engine.case import read_case
-from engine.criteria_graph import (
+from engine.diagrams.draw import output, policy_drawings, to_digraph, write_diagrams
+from engine.diagrams.graph import (
     ALL,
     CONDITION,
     EXCLUSION,
@@ -33,8 +34,7 @@ from engine.criteria_graph import (
     read_knowledge,
     rule_ids,
 )
-from engine.diagram import output, policy_drawings, to_digraph, write_diagrams
-from engine.diagram_case import case_overlay, holding, requested_procedure
+from engine.diagrams.overlay import case_overlay, holding, requested_procedure
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine
 from tests.policy_cases import Case

@@ -9,10 +9,10 @@ import pytest
 
 from engine.case import read_case, read_case_file
 from engine.determination import Determination
-from engine.explain import Explanation, Step
+from engine.explanation.tracking import track
+from engine.explanation.tree import Explanation, Step
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine, determine_and_explain
-from engine.tracking import track
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

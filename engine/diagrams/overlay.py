@@ -1,7 +1,7 @@
 """A case drawn on a criteria diagram: what held, what failed, what is not documented.
 
 Every node of the criteria graph carries the ASP body that makes it hold
-(engine/criteria_graph.py). One extra solve of the knowledge base with the
+(engine/diagrams/graph.py). One extra solve of the knowledge base with the
 case asks, per target level, which of them hold: the program text added is
 ours (`diagram_holds/2` rules and a `#show`), the case's facts are the
 validated ones. The statuses and the deciding criteria come from
@@ -21,7 +21,9 @@ from typing import Any
 import clingo
 
 from engine.case import Case
-from engine.criteria_graph import (
+from engine.determination import MEDICALLY_NECESSARY, Determination
+from engine.diagrams.draw import FALSE, TRUE, UNKNOWN, Overlay
+from engine.diagrams.graph import (
     ALL,
     DEFAULT,
     EXCLUSION,
@@ -31,9 +33,7 @@ from engine.criteria_graph import (
     STATUS,
     status_key,
 )
-from engine.criteria_text import LEVEL
-from engine.determination import MEDICALLY_NECESSARY, Determination
-from engine.diagram import FALSE, TRUE, UNKNOWN, Overlay
+from engine.diagrams.wording import LEVEL
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import solve_once
 from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, Kind

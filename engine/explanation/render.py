@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.explain import Absent, Explanation, Failure, LevelExplanation, Step
+from engine.explanation.tree import Absent, Explanation, Failure, LevelExplanation, Step
 
 INDENT = "  "
 

@@ -21,7 +21,9 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from engine.criteria_graph import (
+from engine.determination import INSUFFICIENT_INFORMATION as INSUFFICIENT
+from engine.determination import MEDICALLY_NECESSARY
+from engine.diagrams.graph import (
     ALL,
     ALTERNATIVE,
     BLOCKS,
@@ -38,9 +40,7 @@ from engine.criteria_graph import (
     Knowledge,
     status_key,
 )
-from engine.criteria_text import pretty, short_text
-from engine.determination import INSUFFICIENT_INFORMATION as INSUFFICIENT
-from engine.determination import MEDICALLY_NECESSARY
+from engine.diagrams.wording import pretty, short_text
 from engine.errors import PolicyKbError
 from engine.knowledge_base import KnowledgeBase
 from engine.nearest import did_you_mean
@@ -81,7 +81,7 @@ MIXED_FILL = "#deebf7"
 
 
 class Overlay(NamedTuple):
-    """One case drawn on a policy's graph (engine/diagram_case.py computes it)."""
+    """One case drawn on a policy's graph (engine/diagrams/overlay.py computes it)."""
 
     case: str
     levels: tuple[str, ...]
@@ -757,7 +757,7 @@ def policy_drawings(
     knowledge: Knowledge, policies: Sequence[str], procedure: str | None = None
 ) -> list[tuple[str, graphviz.Digraph]]:
     """(file stem, drawing) for every chosen policy and every procedure it addresses."""
-    from engine.criteria_graph import build_graph
+    from engine.diagrams.graph import build_graph
 
     drawings = []
     for policy in policies:
@@ -772,8 +772,8 @@ def comparison_drawings(
     knowledge: Knowledge, procedure: str | None = None
 ) -> list[tuple[str, graphviz.Digraph]]:
     """(file stem, drawing) of the side-by-side figure for each procedure."""
-    from engine.criteria_graph import build_graph
-    from engine.diagram_compare import Column, comparison_digraph
+    from engine.diagrams.compare import Column, comparison_digraph
+    from engine.diagrams.graph import build_graph
 
     policies = sorted(knowledge.policies)
     addressed = {p for info in knowledge.policies.values() for p in info.procedures}
@@ -801,7 +801,7 @@ def write_diagrams(
 ) -> list[str]:
     """Write the criteria diagrams (and, for every policy, the comparisons) into
     a directory; the paths written, in order."""
-    from engine.criteria_graph import read_knowledge
+    from engine.diagrams.graph import read_knowledge
 
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
     knowledge = read_knowledge(kb)
@@ -825,8 +825,8 @@ def write_case_diagrams(
     """Each determined policy's diagram with the case drawn on it, in the format
     the path's extension names: the path itself for one policy, else
     <stem>-<policy>.<ext> per policy. Notes for the user, one per diagram."""
-    from engine.criteria_graph import build_graph, read_knowledge
-    from engine.diagram_case import case_overlay, requested_procedure
+    from engine.diagrams.graph import build_graph, read_knowledge
+    from engine.diagrams.overlay import case_overlay, requested_procedure
 
     stem, extension = os.path.splitext(path)
     fmt = extension.lstrip(".").lower() or "svg"

@@ -15,7 +15,9 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from engine.criteria_graph import (
+from engine.determination import MEDICALLY_NECESSARY
+from engine.diagrams.draw import FONT, GREY_TEXT, NEUTRAL, STATUS_COLOURS, effective_text
+from engine.diagrams.graph import (
     ALL,
     EXCLUSION,
     FACT,
@@ -26,9 +28,7 @@ from engine.criteria_graph import (
     STATUS,
     status_key,
 )
-from engine.criteria_text import pretty
-from engine.determination import MEDICALLY_NECESSARY
-from engine.diagram import FONT, GREY_TEXT, NEUTRAL, STATUS_COLOURS, effective_text
+from engine.diagrams.wording import pretty
 from engine.vocabulary import BY_SIGNATURE, CAUSES, PURPOSES, Kind
 
 CELL_WIDTH = 46  # characters per line in a cell

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import clingo
 from clingo import ast
 
-from engine.criteria_text import (
+from engine.determination import MEDICALLY_NECESSARY, PolicyInfo, read_policies
+from engine.diagrams.wording import (
     LEVEL,
     PHRASES,
     Comparison,
@@ -47,7 +48,6 @@ from engine.criteria_text import (
     rename_variables,
     variables_in,
 )
-from engine.determination import MEDICALLY_NECESSARY, PolicyInfo, read_policies
 from engine.knowledge_base import PROLOGUE, KnowledgeBase
 from engine.rules import BodyLiteral, Catalogue, Rule, read_catalogue
 from engine.solve import solve_once

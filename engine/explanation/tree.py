@@ -1,7 +1,7 @@
 """Why and why not: each determination explained from the rules that fired.
 
 One more solve of the same program, with the tracking rules of
-engine.tracking added, gives every ground rule instance that fired. From it:
+engine.explanation.tracking added, gives every ground rule instance that fired. From it:
 
 - why: the derivation tree from a level's status down to the case facts:
   each fired rule with its id, citation and file:line, and the facts and
@@ -36,9 +36,9 @@ from engine.asp_text import (
 )
 from engine.case import Case
 from engine.determination import MEDICALLY_NECESSARY, Determination
+from engine.explanation.tracking import FIRED, TrackedRule, Tracking, track
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver
-from engine.tracking import FIRED, TrackedRule, Tracking, track
 from engine.vocabulary import BY_SIGNATURE, LEVELS, Kind
 
 # How deep "why not" descends into sub-criteria and concepts.

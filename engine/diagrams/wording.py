@@ -7,7 +7,7 @@ facts (threshold/2, range/3, advanced_modality/1 of kb/concepts.lp):
 (twelve weeks)", `in_range(L, t5_l5)` reads "the level within T5–L5".
 
 Only the wording lives here; which literals a criterion needs, and how they
-combine, comes from the rules (engine/criteria_graph.py).
+combine, comes from the rules (engine/diagrams/graph.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 # The level variable of a labelled rule, renamed so that every rule uses the
-# same name (engine/criteria_graph.py renames it).
+# same name (engine/diagrams/graph.py renames it).
 LEVEL = "LEVEL"
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|_*[A-Za-z][A-Za-z0-9_\']*|_')

@@ -32,11 +32,11 @@ from typing import NamedTuple, ParamSpec, TypeVar
 
 import clingo
 
+from engine.checks.search import Answer, Goal, Witness, WitnessSearch
 from engine.determination import MEDICALLY_NECESSARY
 from engine.knowledge_base import KnowledgeBase
 from engine.rules import Catalogue, CriterionText, Rule, read_catalogue
 from engine.vocabulary import CAUSES, LESION_KINDS, PURPOSES
-from engine.witness import Answer, Goal, Witness, WitnessSearch
 
 PROCEDURES = ("vertebroplasty", "kyphoplasty", "sacroplasty", "coccygeoplasty")
 

@@ -1,4 +1,4 @@
-"""The consistency report (engine.checks) as text for people or as JSON."""
+"""The consistency report (engine.checks.findings) as text for people or as JSON."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from engine.checks import Cell, Conflict, DeadRule, Difference, Gap, Matrix, Report
+from engine.checks.findings import Cell, Conflict, DeadRule, Difference, Gap, Matrix, Report
+from engine.checks.search import Witness
 from engine.rules import CriterionText
-from engine.witness import Witness
 
 SHORT_STATUS = {
     "medically_necessary": "MN",
