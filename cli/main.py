@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from engine.errors import CaseError, KnowledgeBaseError, PolicyKbError, UnknownPolicyError
+from engine.vocabulary import PROCEDURES
 
 if TYPE_CHECKING:
     from engine.case import Case
@@ -37,6 +38,9 @@ KbOption = Annotated[
     typer.Option("--kb", help="Knowledge base directory (default: the installed kb/)."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+PolicyOption = Annotated[
+    list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
+]
 ClosedWorldOption = Annotated[
     bool, typer.Option("--closed-world", help="Treat every undocumented item as false.")
 ]
@@ -61,9 +65,7 @@ def _knowledge_base(directory: str | None) -> KnowledgeBase:
 @app.command()
 def query(
     facts: Annotated[str, typer.Option("--facts", help="Case file (.lp), or - for stdin.")],
-    policy: Annotated[
-        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
-    ] = None,
+    policy: PolicyOption = None,
     output: FormatOption = Format.text,
     closed_world: ClosedWorldOption = False,
     explain: Annotated[
@@ -150,9 +152,7 @@ def whatif(
     file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
     add: Annotated[str, typer.Option("--add", help="Facts to add, e.g. 'therapy_failed.'")] = "",
     remove: Annotated[str, typer.Option("--remove", help="Facts to remove.")] = "",
-    policy: Annotated[
-        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
-    ] = None,
+    policy: PolicyOption = None,
     output: FormatOption = Format.text,
     closed_world: ClosedWorldOption = False,
     kb: KbOption = None,
@@ -205,9 +205,7 @@ class DiagramFormat(StrEnum):
 
 @app.command()
 def diagram(
-    policy: Annotated[
-        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
-    ] = None,
+    policy: PolicyOption = None,
     every: Annotated[
         bool,
         typer.Option("--all", help="Every policy and the side-by-side figures (the default)."),
@@ -250,18 +248,13 @@ def _draw_case(
     sys.stderr.write("".join(f"{note}\n" for note in notes))
 
 
-class CheckProcedure(StrEnum):
-    vertebroplasty = "vertebroplasty"
-    kyphoplasty = "kyphoplasty"
-    sacroplasty = "sacroplasty"
-    coccygeoplasty = "coccygeoplasty"
+# The procedures of the case vocabulary, as a choice for --procedure.
+CheckProcedure = StrEnum("CheckProcedure", {p: p for p in PROCEDURES.members})  # type: ignore[misc]
 
 
 @app.command()
 def check(
-    policy: Annotated[
-        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
-    ] = None,
+    policy: PolicyOption = None,
     procedure: Annotated[
         CheckProcedure | None, typer.Option("--procedure", help="Only this procedure.")
     ] = None,
