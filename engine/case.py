@@ -72,10 +72,9 @@ class Case(NamedTuple):
 
 def read_case(text: str, source: str) -> Case:
     """Validate case text; raise CaseError listing every problem found."""
-    problems = list(_scan_directives(text, source))
-    if problems:
-        raise CaseError(problems)
-    facts, problems = _parse_facts(text, source)
+    refused = list(_scan_directives(text, source))
+    facts, problems = _parse_facts(_without_lines(text, refused), source)
+    problems = refused + problems
     if not problems:
         problems = list(_check_case(facts, source))
     if problems:
@@ -83,15 +82,28 @@ def read_case(text: str, source: str) -> Case:
     return Case(source, tuple(facts))
 
 
+def _without_lines(text: str, problems: list[Problem]) -> str:
+    """The text with the lines of refused directives blanked (newlines kept), so
+    the rest can still be parsed for its own problems without clingo's parser
+    ever seeing a directive. After a block comment or #script, nothing more is
+    parsed."""
+    if not problems:
+        return text
+    lines = text.split("\n")
+    cut = min(p.line for p in problems if p.line) if any(p.line for p in problems) else 1
+    if any("block comment" in p.message or "'#script'" in p.message for p in problems):
+        return "\n".join(lines[: cut - 1])
+    refused = {p.line for p in problems}
+    return "\n".join("" if number in refused else line for number, line in enumerate(lines, 1))
+
+
 def read_facts(text: str, source: str) -> list[Fact]:
     """Facts of the vocabulary, each validated, without the whole-case checks
     (for fragments such as `kb whatif --add`)."""
-    problems = list(_scan_directives(text, source))
-    if problems:
-        raise CaseError(problems)
-    facts, problems = _parse_facts(text, source)
-    if problems:
-        raise CaseError(problems)
+    refused = list(_scan_directives(text, source))
+    facts, problems = _parse_facts(_without_lines(text, refused), source)
+    if refused or problems:
+        raise CaseError(refused + problems)
     return facts
 
 

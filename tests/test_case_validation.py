@@ -171,3 +171,21 @@ def test_unreadable_and_non_utf8_files(tmp_path: pytest.TempPathFactory) -> None
         read_case_file(str(latin))
     assert caught.value.problems[0].line == 2
     assert "not UTF-8" in caught.value.problems[0].message
+
+
+def test_directives_are_reported_with_the_other_problems() -> None:
+    text = 'procedure(vertebroplast).\ntarget(l1).\n#include "x.lp".\nonset_dys(l1, 3).\n'
+    with pytest.raises(CaseError) as caught:
+        read_case(text, "case.lp")
+    assert [p.line for p in caught.value.problems] == [1, 3, 4]
+    assert "'#include' is not allowed" in caught.value.problems[1].message
+
+
+def test_nothing_after_a_script_block_reaches_the_parser() -> None:
+    text = 'procedure(vertebroplasty).\ntarget(l1).\n#script (python)\nimport os\n#end.\n'
+    with pytest.raises(CaseError) as caught:
+        read_case(text, "case.lp")
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (3, "directive '#script' is not allowed: a case file holds only facts"),
+        (5, "directive '#end' is not allowed: a case file holds only facts"),
+    ]
