@@ -91,6 +91,10 @@ def query(
 
     explained = explain or output == Format.json
     try:
+        if diagram:  # refuse a path we cannot draw before any work is done
+            from engine.diagrams.draw import case_diagram_format
+
+            case_diagram_format(diagram)
         knowledge_base = _knowledge_base(kb)
         case = read_case_file(facts)
         if explained:

@@ -327,3 +327,13 @@ def test_kb_diagram_refuses_what_it_cannot_draw(
     result = _python("-m", "cli.main", "diagram", *arguments, "--out", str(tmp_path))
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_kb_query_refuses_a_diagram_it_cannot_draw_before_answering(tmp_path: Path) -> None:
+    case = ROOT / "examples" / "acute_osteoporotic_l1_hospitalized.lp"
+    target = tmp_path / "case.jpeg"
+    result = _python("-m", "cli.main", "query", "--facts", str(case), "--diagram", str(target))
+    assert result.returncode == 2
+    assert "cannot draw" in result.stderr
+    assert result.stdout == ""  # refused before any determination was printed
+    assert not target.exists()

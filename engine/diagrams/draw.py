@@ -819,6 +819,14 @@ def write_diagrams(
     return written
 
 
+def case_diagram_format(path: str) -> str:
+    """The format a `kb query --diagram` path names by its extension (svg if none)."""
+    fmt = os.path.splitext(path)[1].lstrip(".").lower() or "svg"
+    if fmt not in FORMATS:
+        raise DiagramRequestError(f"cannot draw '{path}': use .{', .'.join(FORMATS)}")
+    return fmt
+
+
 def write_case_diagrams(
     path: str, case: Case, kb: KnowledgeBase, determinations: Sequence[Determination]
 ) -> list[str]:
@@ -828,10 +836,7 @@ def write_case_diagrams(
     from engine.diagrams.graph import build_graph, read_knowledge
     from engine.diagrams.overlay import case_overlay, requested_procedure
 
-    stem, extension = os.path.splitext(path)
-    fmt = extension.lstrip(".").lower() or "svg"
-    if fmt not in FORMATS:
-        raise DiagramRequestError(f"cannot draw '{path}': use .{', .'.join(FORMATS)}")
+    stem, fmt = os.path.splitext(path)[0], case_diagram_format(path)
     knowledge = read_knowledge(kb, [d.policy.id for d in determinations])
     procedure = requested_procedure(case)
     notes: list[str] = []
