@@ -33,7 +33,7 @@ def determine(
     kb = kb or KnowledgeBase()
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
     atoms = solve_once(kb.files(chosen), case.program())
-    return _complete(case, kb, chosen, atoms, closed_world)
+    return _complete(case, kb, atoms, closed_world)
 
 
 def determine_and_explain(
@@ -51,24 +51,27 @@ def determine_and_explain(
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
     tracking = track(kb, chosen)
     atoms = Solver(kb.files(chosen), case.program() + tracking.program).all_atoms()
-    determinations = _complete(case, kb, chosen, atoms, closed_world)
+    determinations = _complete(case, kb, atoms, closed_world)
     return determinations, explain_answer(atoms, case, tracking, determinations)
 
 
 def _complete(
-    case: Case, kb: KnowledgeBase, chosen: list[str], atoms: list[clingo.Symbol], closed: bool
+    case: Case, kb: KnowledgeBase, atoms: list[clingo.Symbol], closed: bool
 ) -> list[Determination]:
     """Determinations as documented, then (unless closed-world) with the
-    levels that documentation could rescue marked insufficient_information."""
+    levels that documentation could rescue marked insufficient_information.
+    Only the policies with a level short of medically necessary are searched."""
     determinations, ranks = read_determinations(atoms, case.targets)
-    undecided = any(
-        level.status != MEDICALLY_NECESSARY for d in determinations for level in d.levels.values()
-    )
-    if closed or not undecided:
+    open_policies = [
+        d.policy.id
+        for d in determinations
+        if any(level.status != MEDICALLY_NECESSARY for level in d.levels.values())
+    ]
+    if closed or not open_policies:
         return determinations
     from engine.completion import complete
 
-    return complete(case, kb, chosen, determinations, ranks)
+    return complete(case, kb, open_policies, determinations, ranks)
 
 
 def evaluate(
