@@ -31,7 +31,7 @@ def determine(
 ) -> list[Determination]:
     """Every chosen policy's determination for a validated case, sorted by policy id."""
     kb = kb or KnowledgeBase()
-    chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
+    chosen = _chosen(kb, policies)
     atoms = solve_once(kb.files(chosen), case.program())
     return _complete(case, kb, atoms, closed_world)
 
@@ -48,11 +48,16 @@ def determine_and_explain(
     from engine.explanation.tree import explain_answer
 
     kb = kb or KnowledgeBase()
-    chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
+    chosen = _chosen(kb, policies)
     tracking = track(kb, chosen)
     atoms = Solver(kb.files(chosen), case.program() + tracking.program).all_atoms()
     determinations = _complete(case, kb, atoms, closed_world)
     return determinations, explain_answer(atoms, case, tracking, determinations)
+
+
+def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:
+    """The policies asked for (checked), or every policy of the knowledge base."""
+    return kb.check_policies(list(policies)) if policies else kb.policy_ids()
 
 
 def _complete(

@@ -13,15 +13,31 @@ import clingo
 from engine.errors import KnowledgeBaseError
 
 
+class Messages:
+    """clingo's messages for one Control, kept to explain a failure: our words
+    first, clingo's after."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+
+    def log(self, code: clingo.MessageCode, message: str) -> None:
+        if code not in (clingo.MessageCode.AtomUndefined, clingo.MessageCode.GlobalVariable):
+            self._lines.append(message.strip())
+
+    def describe(self, what: str, error: Exception) -> str:
+        details = "\n".join(self._lines) or str(error)
+        return f"{what}:\n{details}"
+
+
 class Solver:
     """A grounded program over which one or more questions can be asked."""
 
     def __init__(self, files: Sequence[str], facts: str, options: Sequence[str] = ()) -> None:
-        self._messages: list[str] = []
+        self._messages = Messages()
         # --warn=none: the knowledge base reads case predicates a case may not
         # state; clingo's "atom does not occur in any rule head" notes are noise.
         arguments = ["--warn=none", *options]
-        self._control = clingo.Control(arguments, logger=self._log, message_limit=20)
+        self._control = clingo.Control(arguments, logger=self._messages.log, message_limit=20)
         try:
             for path in files:
                 self._control.load(path)
@@ -31,13 +47,8 @@ class Solver:
             message = self._describe("the knowledge base failed to load", error)
             raise KnowledgeBaseError(message) from None
 
-    def _log(self, code: clingo.MessageCode, message: str) -> None:
-        if code not in (clingo.MessageCode.AtomUndefined, clingo.MessageCode.GlobalVariable):
-            self._messages.append(message.strip())
-
     def _describe(self, what: str, error: Exception) -> str:
-        details = "\n".join(self._messages) or str(error)
-        return f"{what}:\n{details}"
+        return self._messages.describe(what, error)
 
     def has_atom(self, symbol: clingo.Symbol) -> bool:
         return self._control.symbolic_atoms[symbol] is not None
@@ -85,18 +96,6 @@ class Solver:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return shown
 
-    def answer(self, assumptions: Sequence[clingo.Symbol] = ()) -> list[clingo.Symbol] | None:
-        """The shown atoms of the last (optimal) model, or None if there is none."""
-        shown: list[clingo.Symbol] | None = None
-        literals = [(symbol, True) for symbol in assumptions]
-        try:
-            with self._control.solve(assumptions=literals, yield_=True) as handle:
-                for model in handle:
-                    shown = model.symbols(shown=True)
-        except RuntimeError as error:
-            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
-        return shown
-
     def all_atoms(self) -> list[clingo.Symbol]:
         """Every atom of the (unique) answer set, shown or not."""
         try:
@@ -110,7 +109,7 @@ class Solver:
 
 def solve_once(files: Sequence[str], facts: str) -> list[clingo.Symbol]:
     """The unique answer set of a stratified program; an error if there is none."""
-    shown = Solver(files, facts).answer()
+    shown = Solver(files, facts).last_model([])
     if shown is None:
         names = ", ".join(path.rsplit("/", 1)[-1] for path in files)
         raise KnowledgeBaseError(f"the knowledge base has no answer for this case ({names})")

@@ -28,6 +28,7 @@ from clingo import ast
 
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import CASE_SPACE, DEFAULT_DIRECTORY, KnowledgeBase
+from engine.solve import Messages
 from engine.vocabulary import BY_SIGNATURE, LEVELS, PREDICATES, Kind
 
 # Documentation items the case space always states (a value, `none` included).
@@ -163,10 +164,10 @@ class WitnessSearch:
             + check_program
             + "".join(f"check_requirement({n}) :- {body}.\n" for n, body in required.items())
         )
-        self._messages: list[str] = []
+        self._messages = Messages()
         self._control = clingo.Control(
             ["--warn=none", "--opt-strategy=usc,pmres", "-c", f"levels={levels}"],
-            logger=self._log,
+            logger=self._messages.log,
             message_limit=20,
         )
         try:
@@ -198,12 +199,8 @@ class WitnessSearch:
             lines.append(f"#external check_require({name}). #external check_forbid({name}).")
         return "\n".join(lines) + "\n"
 
-    def _log(self, code: clingo.MessageCode, message: str) -> None:
-        if code not in (clingo.MessageCode.AtomUndefined, clingo.MessageCode.GlobalVariable):
-            self._messages.append(message.strip())
-
     def _describe(self, what: str, error: Exception) -> str:
-        return f"{what}:\n" + ("\n".join(self._messages) or str(error))
+        return self._messages.describe(what, error)
 
     def witness(
         self, goal: Goal, seen: Iterable[clingo.Symbol] = (), *, minimal: bool = True
