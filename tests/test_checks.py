@@ -266,6 +266,7 @@ def _replay(item: tuple[str, str, dict[str, str]]) -> str:
     return "" if got == expected else f"{what}: expected {expected}, kb query gives {got}"
 
 
+@pytest.mark.slow
 def test_every_witness_of_the_full_report_reproduces_its_statuses(full_report: Report) -> None:
     items = list(_witnesses(full_report))
     assert len(items) > 1000
@@ -275,6 +276,7 @@ def test_every_witness_of_the_full_report_reproduces_its_statuses(full_report: R
     assert mismatches == []
 
 
+@pytest.mark.slow
 def test_the_full_report_has_the_findings_the_readme_describes(full_report: Report) -> None:
     conflicts = {
         (c.policy, c.winner.criterion, *(d.criterion for d in c.derivations if d != c.winner))
@@ -294,6 +296,7 @@ def test_the_full_report_has_the_findings_the_readme_describes(full_report: Repo
     assert [d.rule.id for d in full_report.dead_rules] == ["providence_196:II.D"]
 
 
+@pytest.mark.slow
 def test_json_report_has_the_documented_shape(full_report: Report) -> None:
     document = json.loads(to_json(full_report))
     assert set(document) >= {"differences", "conflicts", "gaps", "dead_rules", "matrix"}
