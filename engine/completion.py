@@ -32,6 +32,7 @@ from engine.determination import (
     Determination,
     LevelDetermination,
     Missing,
+    MissingItem,
     overall_status,
 )
 from engine.knowledge_base import KnowledgeBase
@@ -187,16 +188,19 @@ def _merge(first: _Alternative, second: _Alternative) -> _Alternative | None:
 
 def _missing(alternative: _Alternative, thresholds: list[int]) -> Missing:
     facts = [fact for values in alternative.values.values() for fact in values]
-    return Missing(tuple(_item_texts(facts, thresholds)), alternative.example, alternative.criteria)
+    items = tuple(_items(facts, thresholds, alternative.example))
+    return Missing(items, alternative.example, alternative.criteria)
 
 
-def _item_texts(added: list[clingo.Symbol], thresholds: list[int]) -> list[str]:
+def _items(
+    added: list[clingo.Symbol], thresholds: list[int], example: tuple[str, ...]
+) -> list[MissingItem]:
     """Facts that may be added, grouped by item: a fixed fact as itself, a
-    duration as a range of days, a choice of values as a set."""
+    duration as ranges of days, a choice of values as a set."""
     groups: dict[str, list[clingo.Symbol]] = defaultdict(list)
     for fact in added:
         groups[_item_key(fact)].append(fact)
-    return [_group_text(group, thresholds) for _, group in sorted(groups.items())]
+    return [_item(group, thresholds, example) for _, group in sorted(groups.items())]
 
 
 def _item_key(fact: clingo.Symbol) -> str:
@@ -209,53 +213,55 @@ def _item_key(fact: clingo.Symbol) -> str:
     return str(fact)
 
 
-def _group_text(group: list[clingo.Symbol], thresholds: list[int]) -> str:
+def _item(
+    group: list[clingo.Symbol], thresholds: list[int], example: tuple[str, ...]
+) -> MissingItem:
     first = group[0]
-    if len(group) == 1 and first.name not in ("onset_days", "therapy"):
-        return str(first)
+    key = _item_key(first)
+    documented = next((fact for fact in example if _item_key(_parse(fact)) == key), f"{first}.")
+    level = first.arguments[0].name if first.name in _PER_LEVEL else None
     if first.name == "therapy":
-        kinds = sorted({str(fact.arguments[0]) for fact in group})
-        days = sorted({fact.arguments[1].number for fact in group})
-        kind = kinds[0] if len(kinds) == 1 else "K"
-        where = [] if len(kinds) == 1 else [f"K in {{{', '.join(kinds)}}}"]
-        return f"therapy({kind},D) where {' and '.join([*where, _days_text(days, thresholds)])}"
+        kinds = tuple(sorted({str(fact.arguments[0]) for fact in group}))
+        days = _day_ranges(sorted({fact.arguments[1].number for fact in group}), thresholds)
+        return MissingItem("therapy", None, kinds, days, documented)
     if first.name == "therapy_contraindicated":
-        kinds = sorted({str(fact.arguments[0]) for fact in group})
-        return f"therapy_contraindicated(K) where K in {{{', '.join(kinds)}}}"
-    fixed = [str(a) for a in first.arguments[:-1]]
-    values = [fact.arguments[-1] for fact in group]
-    variable = "D" if values[0].type == clingo.SymbolType.Number else "X"
-    pattern = f"{first.name}({','.join([*fixed, variable])})"
-    if variable == "D":
-        return f"{pattern} where {_days_text(sorted(v.number for v in values), thresholds)}"
-    return f"{pattern} where {variable} in {{{', '.join(sorted(map(str, values)))}}}"
+        kinds = tuple(sorted({str(fact.arguments[0]) for fact in group}))
+        return MissingItem(first.name, None, kinds, (), documented)
+    if first.name == "onset_days":
+        days = _day_ranges(sorted(fact.arguments[1].number for fact in group), thresholds)
+        return MissingItem(first.name, level, (), days, documented)
+    if first.name in ("imaging", "pain_severity"):
+        values = tuple(sorted(str(fact.arguments[-1]) for fact in group))
+        return MissingItem(first.name, level, values, (), documented)
+    values = (str(first.arguments[1]),) if first.name == "lesion_trait" else ()
+    return MissingItem(first.name, level, values, (), documented)
 
 
-def _days_text(representatives: list[int], thresholds: list[int]) -> str:
-    """The union of the day classes of these representatives, as ranges."""
-    spans = [_day_class(value, thresholds) for value in representatives]
-    merged: list[list[float]] = []
-    for low, high in sorted(spans):
-        if merged and low <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], high)
+_PER_LEVEL = ("onset_days", "imaging", "pain_concordant", "lesion_trait")
+
+
+def _parse(fact: str) -> clingo.Symbol:
+    return clingo.parse_term(fact.rstrip("."))
+
+
+def _day_ranges(
+    representatives: list[int], thresholds: list[int]
+) -> tuple[tuple[int, int | None], ...]:
+    """The union of the day classes of these representatives, as inclusive ranges."""
+    spans = sorted(_day_class(value, thresholds) for value in representatives)
+    merged: list[list[int | None]] = []
+    for low, high in spans:
+        last = merged[-1] if merged else None
+        if last is not None and (last[1] is None or low <= last[1] + 1):
+            last[1] = None if last[1] is None or high is None else max(last[1], high)
         else:
             merged.append([low, high])
-    return " or ".join(_range_text(int(low), high) for low, high in merged)
+    return tuple((int(low or 0), high) for low, high in merged)
 
 
-def _day_class(value: int, thresholds: list[int]) -> tuple[float, float]:
+def _day_class(value: int, thresholds: list[int]) -> tuple[int, int | None]:
     """The class of days a representative stands for: [0,T1-1], {T}, [T+1, next-1]."""
     if value in thresholds:
         return (value, value)
     above = [t for t in thresholds if t > value]
-    return (value, above[0] - 1 if above else float("inf"))
-
-
-def _range_text(low: int, high: float) -> str:
-    if high == float("inf"):
-        return f"D >= {low}"
-    if low <= 1:
-        return f"D <= {int(high)}"
-    if low == high:
-        return f"D = {low}"
-    return f"{low} <= D <= {int(high)}"
+    return (value, above[0] - 1 if above else None)

@@ -35,11 +35,28 @@ class PolicyInfo(NamedTuple):
     criteria: dict[str, Criterion]
 
 
+class MissingItem(NamedTuple):
+    """One undocumented item of a missing set: what to document, and the values
+    it may take for the set to complete the level."""
+
+    predicate: str  # the documentation predicate, e.g. 'onset_days', 'hospitalized_for_pain'
+    level: str | None  # the level, for items documented per level
+    values: tuple[str, ...] = ()  # admissible constants (modality, severity, therapy kind, trait)
+    days: tuple[tuple[int, int | None], ...] = ()  # admissible durations, inclusive (None: no end)
+    example: str = ""  # one fact that documents the item, e.g. 'onset_days(l1,20).'
+
+    def __str__(self) -> str:
+        """The item in ASP notation, e.g. 'onset_days(l1,D) where D <= 41'."""
+        from engine.missing_notation import item_notation
+
+        return item_notation(self)
+
+
 class Missing(NamedTuple):
     """One inclusion-minimal set of undocumented items whose documentation would
     make a level medically necessary."""
 
-    items: tuple[str, ...]  # e.g. 'hospitalized_for_pain', 'onset_days(l1,D) where D <= 41'
+    items: tuple[MissingItem, ...]
     example: tuple[str, ...]  # one concrete completion, as facts
     criteria: tuple[str, ...]  # the criteria the completed level would be decided by
 

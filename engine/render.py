@@ -32,10 +32,10 @@ def determination_json(
                 "decided_by": [_citation(determination.criterion(i)) for i in level.decided_by],
                 "met": [_citation(determination.criterion(i)) for i in level.met],
                 "unmet": [_citation(determination.criterion(i)) for i in level.unmet],
-                "missing": [list(m.items) for m in level.missing],
+                "missing": [[str(item) for item in m.items] for m in level.missing],
                 "missing_detail": [
                     {
-                        "items": list(m.items),
+                        "items": [str(item) for item in m.items],
                         "example": list(m.example),
                         "satisfies": [_citation(determination.criterion(i)) for i in m.criteria],
                     }
@@ -137,7 +137,8 @@ def _policy_block(d: Determination) -> list[str]:
             lines.append("    needs one of:" if len(level.missing) > 1 else "    needs:")
             for number, alternative in enumerate(level.missing, start=1):
                 criteria = f"  -> {', '.join(alternative.criteria)}" if alternative.criteria else ""
-                lines.append(f"      {number}. {{{'; '.join(alternative.items)}}}{criteria}")
+                items = "; ".join(map(str, alternative.items))
+                lines.append(f"      {number}. {{{items}}}{criteria}")
     return lines
 
 

@@ -87,7 +87,7 @@ def _why(change: Change) -> list[str]:
             lines.append(f'    decided by {cid}: "{after.criterion(cid).text}"')
         if level.missing:
             lines.append("    still needs one of:")
-            lines += [f"      {{{'; '.join(m.items)}}}" for m in level.missing]
+            lines += [f"      {{{'; '.join(map(str, m.items))}}}" for m in level.missing]
     return lines
 
 

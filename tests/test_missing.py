@@ -46,7 +46,7 @@ def test_every_missing_set_is_sufficient_and_minimal(policy: str) -> None:
 
 def test_sets_are_reported_as_items_with_their_admissible_values() -> None:
     missing = _determination(PICTURE_ONLY, "providence_196").levels["l1"].missing
-    items = [set(alternative.items) for alternative in missing]
+    items = [set(map(str, alternative.items)) for alternative in missing]
     # Providence I.A: hospitalized with severe pain, or moderate-to-severe pain
     # despite failed non-surgical management; both need the onset within 12
     # weeks and advanced imaging.

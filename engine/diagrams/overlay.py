@@ -113,7 +113,8 @@ def _missing(determination: Determination) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for outcome in determination.levels.values():
         for alternative in outcome.missing:
-            found[f"{outcome.level.upper()}: {{{'; '.join(alternative.items)}}}"] = None
+            items = "; ".join(map(str, alternative.items))
+            found[f"{outcome.level.upper()}: {{{items}}}"] = None
     return tuple(found)
 
 
