@@ -186,6 +186,10 @@ PHRASES: dict[str, Phrase] = {
     "cement": Phrase("cement: {0}"),
     "condition": Phrase("condition: {0}"),
     "finding": Phrase("finding at {0}: {1}", (0,)),
+    "augmentation_at": Phrase("augmentation of {0} is {1}", (0,)),
+    "symptomatic": Phrase("fracture at {0} symptomatic", (0,)),
+    "painful_lesion": Phrase("lesion at {0} painful", (0,)),
+    "painless_lesion": Phrase("lesion at {0} documented not painful", (0,)),
 }
 
 

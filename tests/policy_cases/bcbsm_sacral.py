@@ -358,4 +358,41 @@ CASES: list[Case] = [
         facts="procedure(kyphoplasty). target(l1). service_date(20240101).",
         status="not_addressed",
     ),
+    # --- Sacral augmentation by any name (shared reading, concepts.lp) -----------------
+    Case(
+        name="Issue 14 reproduction: a vertebroplasty of S1 for a commercial HMO member is sacral "
+        "augmentation: not covered (BCN.HMO).",
+        facts="procedure(vertebroplasty). target(s1). plan(commercial_hmo). "
+        "fracture(s1, osteoporotic).",
+        status="not_covered",
+        decided_by=("BCN.HMO",),
+    ),
+    Case(
+        name="A kyphoplasty of S2 for a commercial (BCBSM) member is sacral augmentation: "
+        "investigational for all indications (MPS).",
+        facts="procedure(kyphoplasty). target(s2). plan(commercial). fracture(s2, osteoporotic).",
+        status="investigational",
+        decided_by=("MPS",),
+    ),
+    Case(
+        name="A vertebroplasty of S1 (CPT 22511) for a Medicare member is sacral augmentation: "
+        "not medically necessary (GOV.LCD).",
+        facts='cpt("22511"). target(s1). plan(medicare). lesion(s1, multiple_myeloma).',
+        status="not_medically_necessary",
+        decided_by=("GOV.LCD",),
+    ),
+    Case(
+        name="A vertebroplasty of the coccyx is coccygeoplasty, not sacral augmentation: not "
+        "addressed.",
+        facts="procedure(vertebroplasty). target(coccyx). fracture(coccyx, osteoporotic).",
+        status="not_addressed",
+    ),
+    Case(
+        name="A vertebroplasty of L5 and S1 for a commercial HMO member: S1 is sacral "
+        "augmentation (not covered); L5 meets no statement (MPS default).",
+        facts="procedure(vertebroplasty). target(l5). target(s1). plan(commercial_hmo). "
+        "fracture(l5, osteoporotic). fracture(s1, osteoporotic).",
+        status="not_covered",
+        levels={"s1": "not_covered", "l5": "investigational"},
+    ),
 ]

@@ -146,10 +146,10 @@ CASES: list[Case] = [
         decided_by=("PVP.1",),
     ),
     Case(
-        name="Kyphoplasty at the coccyx is no vertebral compression fracture of the bullets: investigational.",
+        name="Kyphoplasty at the coccyx is coccygeoplasty (shared reading), which the policy does "
+        "not speak of: not addressed.",
         facts=_bullet1(level="coccyx", procedure="kyphoplasty"),
-        status="investigational",
-        decided_by=("ALL_OTHER",),
+        status="not_addressed",
     ),
     Case(
         name="No level limit: kyphoplasty of four osteoporotic levels T11-L2 meeting PKP.1 is medically necessary.",
@@ -543,5 +543,30 @@ CASES: list[Case] = [
         facts=_bullet3(extra="finding(l1, burst)."),
         status="medically_necessary",
         decided_by=("PVP.3",),
+    ),
+    # --- Shared readings (concepts.lp) ------------------------------------------------
+    Case(
+        name="PSP: a kyphoplasty of S1 is sacroplasty by the shared reading: investigational.",
+        facts=_bullet1(level="s1", procedure="kyphoplasty"),
+        status="investigational",
+        decided_by=("PSP",),
+    ),
+    Case(
+        name="Symptomatic (shared with nd_x5025): 50 days of failed NSAIDs, moderate pain, but "
+        "pain documented as not due to the L1 fracture: investigational.",
+        facts="procedure(vertebroplasty). target(l1). fracture(l1, osteoporotic). "
+        "onset_days(l1, 60). therapy(nsaids, 50). therapy_failed. pain_severity(moderate). "
+        "-pain_concordant(l1).",
+        status="investigational",
+        closed_world=True,
+    ),
+    Case(
+        name="Symptomatic: concordant pain with no pain at all documented (pain_severity none) "
+        "is not symptomatic: investigational.",
+        facts="procedure(vertebroplasty). target(l1). fracture(l1, osteoporotic). "
+        "onset_days(l1, 60). therapy(nsaids, 50). therapy_failed. pain_severity(none). "
+        "pain_concordant(l1).",
+        status="investigational",
+        closed_world=True,
     ),
 ]

@@ -418,25 +418,52 @@ CASES: list[Case] = [
         status=INSUFF,
     ),
     Case(
-        name="Unless contraindicated: NSAIDs contraindicated waives the medication arm; "
-        "4 weeks of physical therapy failed.",
-        facts=_subacute(med="rest", med_days=30) + "therapy_contraindicated(nsaids).",
+        name="Unless contraindicated: NSAIDs, steroids and prescription analgesics all "
+        "contraindicated waive the medication arm; 4 weeks of physical therapy failed.",
+        facts=_subacute(med="rest", med_days=30)
+        + "therapy_contraindicated(nsaids). therapy_contraindicated(steroids). "
+        "therapy_contraindicated(prescription_analgesics).",
         status=MN,
         decided_by=(_NM,),
     ),
     Case(
-        name="Unless contraindicated: exercise contraindicated waives the exercise arm; "
-        "4 weeks of prescription analgesics failed.",
-        facts=_subacute(ex="rest", ex_days=30) + "therapy_contraindicated(physical_therapy).",
+        name="Unless contraindicated: NSAIDs alone contraindicated leave steroids and "
+        "prescription analgesics, so the four-week medication course is still required.",
+        facts=_subacute(med="rest", med_days=30) + "therapy_contraindicated(nsaids).",
+        status=NMN,
+        closed_world=True,
+    ),
+    Case(
+        name="Issue 14 reproduction: ten days of NSAIDs with only opioids contraindicated "
+        "does not meet the medication arm (NSAIDs, steroids, prescription analgesics available).",
+        facts="procedure(vertebroplasty). target(t10). fracture(t10, osteoporotic). "
+        "onset_days(t10, 60). imaging(t10, mri). pain_concordant(t10). functional_impairment. "
+        "osteoporosis_program. therapy_failed. therapy(nsaids, 10). "
+        "therapy(physical_therapy, 28). therapy_contraindicated(opioids). -incapacitated.",
+        status=NMN,
+        closed_world=True,
+    ),
+    Case(
+        name="Unless contraindicated: a contraindicated provider-directed exercise program "
+        "waives the exercise arm; 4 weeks of prescription analgesics failed.",
+        facts=_subacute(ex="rest", ex_days=30) + "therapy_contraindicated(exercise_program).",
         status=MN,
         decided_by=(_NM,),
+    ),
+    Case(
+        name="Unless contraindicated: physical therapy alone contraindicated does not waive the "
+        "exercise arm (a chiropractor or physician may direct the program).",
+        facts=_subacute(ex="rest", ex_days=30) + "therapy_contraindicated(physical_therapy).",
+        status=NMN,
+        closed_world=True,
     ),
     Case(
         name="Subacute interpretation: both arms contraindicated, nothing tried: no failed "
         "therapy is required.",
         facts=_acute(onset=60).replace("ambulation_prevented. ", "")
-        + "therapy(none, 0). therapy_contraindicated(nsaids). "
-        "therapy_contraindicated(physical_therapy).",
+        + "therapy(none, 0). therapy_contraindicated(nsaids). therapy_contraindicated(steroids). "
+        "therapy_contraindicated(prescription_analgesics). "
+        "therapy_contraindicated(exercise_program).",
         status=MN,
         decided_by=(_NM,),
     ),
@@ -902,5 +929,59 @@ CASES: list[Case] = [
         "necessary.",
         facts="procedure(sacroplasty). target(s1). service_date(20250630).",
         status="not_in_effect",
+    ),
+    # --- Issue 14: readings made explicit --------------------------------------------------
+    Case(
+        name="Issue 14 reproduction: a sacral insufficiency fracture at S2 is an alternative "
+        "cause of L5's axial pain also when S2 is treated in the same request.",
+        facts=_acute(level="l5") + "target(s2). fracture(s2, osteoporotic).",
+        status=NMN,
+        levels={"l5": NMN, "s2": NMN},
+        decided_by=("CMM-607.3.alternative.sacrum_coccyx", "CMM-607.3.sacroplasty"),
+    ),
+    Case(
+        name="A kyphoplasty of the coccyx is coccygeoplasty (shared reading): not medically "
+        "necessary.",
+        facts=_acute(level="coccyx"),
+        status=NMN,
+        decided_by=("CMM-607.3.sacroplasty",),
+    ),
+    Case(
+        name="A non-painful, non-aggressive hemangioma coexisting at a level treated for an "
+        "osteoporotic fracture: the augmentation is not for the hemangioma, medically necessary.",
+        facts=_acute(level="t10") + "lesion(t10, hemangioma). -lesion_trait(t10, painful). "
+        "-lesion_trait(t10, aggressive).",
+        status=MN,
+        decided_by=(_NM,),
+    ),
+    Case(
+        name="A compression fracture caused by an eosinophilic granuloma is an osteolytic "
+        "vertebral compression fracture: no aggressive trait needed, medically necessary.",
+        facts=_acute(level="t10", cause="eosinophilic_granuloma"),
+        status=MN,
+        decided_by=(_NM,),
+    ),
+    Case(
+        name="Significant daily pain is functional impairment: mild pain with functional "
+        "impairment meets it (pain severity is never read).",
+        facts=_acute() + "pain_severity(mild).",
+        status=MN,
+        decided_by=(_NM,),
+    ),
+    Case(
+        name="Cord compression at an untreated level is no contraindication to augmenting L1.",
+        facts=_acute() + "finding(t4, cord_compression).",
+        status=MN,
+        decided_by=(_NM,),
+    ),
+    Case(
+        name="An incapacitated (urgent) patient with an osteoporotic VCF still needs the "
+        "osteoporosis program: without it, not medically necessary.",
+        facts=_acute(onset=60)
+        .replace("ambulation_prevented. ", "")
+        .replace("osteoporosis_program. ", "-osteoporosis_program. ")
+        + "incapacitated. therapy(none, 0).",
+        status=NMN,
+        closed_world=True,
     ),
 ]

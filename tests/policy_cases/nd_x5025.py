@@ -340,11 +340,37 @@ CASES: list[Case] = [
         },
     ),
     Case(
-        name="Vertebroplasty of a chronic osteoporotic coccygeal fracture is judged on MN.1 "
-        "like any non-sacral level.",
+        name="Vertebroplasty of the coccyx is coccygeoplasty (shared reading), which the policy "
+        "does not address.",
         facts=_VP + "target(coccyx). " + _chronic("coccyx"),
-        status="medically_necessary",
-        decided_by=("MN.1",),
+        status="not_addressed",
+    ),
+    Case(
+        name="A coccyx treated with L1 is no vertebral level: it meets no MN statement (INV.1) "
+        "while L1 meets MN.1.",
+        facts=_VP
+        + "target(l1). target(coccyx). "
+        + _chronic("l1")
+        + "fracture(coccyx, osteoporotic). ",
+        status="investigational",
+        levels={"l1": "medically_necessary", "coccyx": "investigational"},
+    ),
+    Case(
+        name="Issue 14 reproduction: kyphoplasty of S1 is sacral augmentation, which INV.2 makes "
+        "investigational (0200T reads with or without a balloon or mechanical device).",
+        facts="procedure(kyphoplasty). target(s1). fracture(s1, osteoporotic).",
+        status="investigational",
+        decided_by=("INV.2",),
+        closed_world=True,
+    ),
+    Case(
+        name="A kyphoplasty of L1 and S1: L1 is kyphoplasty, which the policy does not speak of "
+        "(INV.1 for all other indications), S1 is sacroplasty (INV.2).",
+        facts="procedure(kyphoplasty). target(l1). target(s1). "
+        + _chronic("l1")
+        + "fracture(s1, osteoporotic).",
+        status="investigational",
+        levels={"l1": "investigational", "s1": "investigational"},
     ),
     # --- MN.2: acute fractures with hospitalization or no ambulation --------------------
     Case(
@@ -566,5 +592,46 @@ CASES: list[Case] = [
         facts=_VP + "target(l3). plan(fep). fracture(l3, traumatic).",
         status="investigational",
         decided_by=("INV.1",),
+    ),
+    # --- Shared reading of "symptomatic" (concepts.lp, as carefirst_pvp) ----------------
+    Case(
+        name="Issue 11 reproduction: 50 days of failed NSAIDs and moderate pain, but pain "
+        "documented as not due to the L1 fracture: not symptomatic, investigational.",
+        facts=_VP + "target(l1). fracture(l1, osteoporotic). onset_days(l1, 60). "
+        "therapy(nsaids, 50). therapy_failed. pain_severity(moderate). -pain_concordant(l1).",
+        status="investigational",
+        closed_world=True,
+    ),
+    Case(
+        name="Symptomatic: concordant pain with pain_severity(none) documents no symptoms: "
+        "investigational.",
+        facts=_VP + "target(l1). fracture(l1, osteoporotic). onset_days(l1, 60). "
+        "therapy(nsaids, 50). therapy_failed. pain_severity(none). pain_concordant(l1).",
+        status="investigational",
+        closed_world=True,
+    ),
+    Case(
+        name="Symptomatic: mild pain is symptomatic (no severity is set); 42 days of failed "
+        "rest meet MN.1.",
+        facts=_VP + "target(l1). fracture(l1, osteoporotic). onset_days(l1, 60). "
+        "therapy(rest, 42). therapy_failed. pain_severity(mild).",
+        status="medically_necessary",
+        decided_by=("MN.1",),
+    ),
+    Case(
+        name="The diagnosis list names D18.09 (hemangioma), yet no MN statement covers a "
+        "hemangioma: investigational (INV.1).",
+        facts=_VP + 'target(t6). lesion(t6, hemangioma). icd10("D18.09"). pain_severity(severe). '
+        "pain_concordant(t6).",
+        status="investigational",
+        decided_by=("INV.1",),
+    ),
+    Case(
+        name="MN.2.a a steroid-induced acute fracture that led to hospitalization is not "
+        "'osteoporotic': investigational.",
+        facts=_VP + "target(l1). fracture(l1, steroid_induced). onset_days(l1, 20). "
+        "pain_severity(severe). hospitalized_for_pain.",
+        status="investigational",
+        closed_world=True,
     ),
 ]

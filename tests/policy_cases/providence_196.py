@@ -293,10 +293,18 @@ CASES: list[Case] = [
         decided_by=("III",),
     ),
     Case(
-        name="I.F osteolytic metastasis of the coccyx is excluded: not medically necessary.",
+        name="I.F excludes the coccyx: a vertebroplasty of a coccygeal osteolytic metastasis is "
+        "coccygeoplasty (shared reading), which the policy does not address.",
         facts="procedure(vertebroplasty). target(coccyx). lesion(coccyx, osteolytic_metastasis).",
+        status="not_addressed",
+    ),
+    Case(
+        name="A coccygeal myeloma lesion treated with T10 meets no indication (the coccyx is no "
+        "vertebral level): II, while T10 meets I.B.",
+        facts="procedure(vertebroplasty). target(t10). target(coccyx). "
+        "lesion(t10, multiple_myeloma). lesion(coccyx, multiple_myeloma).",
         status="not_medically_necessary",
-        decided_by=("II",),
+        levels={"t10": "medically_necessary", "coccyx": "not_medically_necessary"},
     ),
     Case(
         name="I.F covers osteolytic only: an osteoblastic metastasis at T10 is not medically "
@@ -503,5 +511,45 @@ CASES: list[Case] = [
         "fracture(s1, multiple_myeloma). pain_severity(severe). pain_concordant(s1).",
         status="not_medically_necessary",
         decided_by=("III",),
+    ),
+    # --- Shared readings (concepts.lp) ------------------------------------------------
+    Case(
+        name="Issue 14 reproduction: I.C a hemangioma with severe pain documented as due to it "
+        "(pain_concordant) is painful: medically necessary.",
+        facts="procedure(vertebroplasty). target(t6). lesion(t6, hemangioma). "
+        "pain_severity(severe). pain_concordant(t6).",
+        status="medically_necessary",
+        decided_by=("I.C",),
+    ),
+    Case(
+        name="I.D an eosinophilic granuloma with pain documented as due to it is painful: "
+        "medically necessary.",
+        facts="procedure(kyphoplasty). target(t9). lesion(t9, eosinophilic_granuloma). "
+        "pain_concordant(t9).",
+        status="medically_necessary",
+        decided_by=("I.D",),
+    ),
+    Case(
+        name="I.C a hemangioma with concordant findings but no pain documented "
+        "(pain_severity none) is not painful: not medically necessary.",
+        facts="procedure(vertebroplasty). target(t6). lesion(t6, hemangioma). "
+        "pain_severity(none). pain_concordant(t6).",
+        status="not_medically_necessary",
+        closed_world=True,
+    ),
+    Case(
+        name="III: a kyphoplasty of S2 for an osteoporotic fracture is sacral augmentation: not "
+        "medically necessary.",
+        facts="procedure(kyphoplasty). target(s2). fracture(s2, osteoporotic).",
+        status="not_medically_necessary",
+        decided_by=("III",),
+    ),
+    Case(
+        name="I.A.2 one day of failed analgesics is the optimal non-surgical management the "
+        "text asks for (no duration is set): medically necessary.",
+        facts=_IA1_L1 + "-hospitalized_for_pain. pain_severity(moderate). therapy(analgesics, 1). "
+        "therapy_failed.",
+        status="medically_necessary",
+        decided_by=("I.A",),
     ),
 ]
