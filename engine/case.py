@@ -142,7 +142,8 @@ def _refusal(problems: list[Problem]) -> CaseError:
     ordered = sorted(problems, key=lambda p: (p.line, p.message))
     rest = ordered[MAX_LISTED:]
     summary = f"and {len(rest):,} more problems from this line on (not listed)"
-    return CaseError([*ordered[:MAX_LISTED], Problem(rest[0].source, rest[0].line, summary)])
+    listed = [*ordered[:MAX_LISTED], Problem(rest[0].source, rest[0].line, summary)]
+    return CaseError(listed, count=len(problems))
 
 
 # --- Vocabulary checks ---------------------------------------------------------
@@ -356,7 +357,7 @@ def _procedure_problems(facts: list[_Stated], source: str) -> Iterator[Problem]:
         )
     elif len(procedures) > 1:
         lines = sorted({f.line for f in stated + codes})
-        where = ", ".join(str(n) for n in lines)
+        where = ", ".join(str(n) for n in lines[:6]) + (", ..." if len(lines) > 6 else "")
         yield Problem(
             source,
             lines[-1],

@@ -32,13 +32,13 @@ class Values(NamedTuple):
         return f"one of {_listed(_compact(self.members))}"
 
 
-_DESCRIBED = 72  # characters of a domain's description in a message
+_DESCRIBED = 60  # characters of a domain's description in a message
 
 
 def _listed(items: list[str]) -> str:
     """Items joined by commas, cut short (with their number) past _DESCRIBED characters."""
     text = ", ".join(items)
-    if len(text) <= _DESCRIBED:
+    if len(text) <= _DESCRIBED + 10:  # not worth cutting
         return text
     kept: list[str] = []
     for item in items:

@@ -182,7 +182,7 @@ def test_directives_are_reported_with_the_other_problems() -> None:
 
 
 def test_nothing_after_a_script_block_reaches_the_parser() -> None:
-    text = 'procedure(vertebroplasty).\ntarget(l1).\n#script (python)\nimport os\n#end.\n'
+    text = "procedure(vertebroplasty).\ntarget(l1).\n#script (python)\nimport os\n#end.\n"
     with pytest.raises(CaseError) as caught:
         read_case(text, "case.lp")
     assert [(p.line, p.message) for p in caught.value.problems] == [

@@ -221,6 +221,14 @@ def test_messages_quote_a_short_excerpt_not_the_input() -> None:
     assert all(len(str(p)) <= 200 for p in problems)
 
 
+def test_a_whole_case_message_stays_short_however_many_facts_it_names() -> None:
+    (problem,) = problems_of(
+        "target(l1).\n" + "procedure(vertebroplasty).\n" * 5000 + 'cpt("22513").\n'
+    )
+    assert problem.line == 5002 and len(problem.message) < 200
+    assert "(kyphoplasty, vertebroplasty, lines 2, 3, 4, 5, 6, 7, ...)" in problem.message
+
+
 def test_an_unterminated_string_does_not_shift_later_lines() -> None:
     text = MINIMAL + 'icd10("M80.08XA).\nonset_dys(l1, 3).\n'
     assert [line for line, _ in refused_at(text)] == [3, 4]
@@ -267,8 +275,10 @@ def test_ten_thousand_statements_are_read_and_one_more_is_refused() -> None:
 
 
 def test_problems_beyond_the_first_hundred_are_counted_not_listed() -> None:
-    problems = problems_of("x.\n" * 500)
-    assert len(problems) == 101
+    with pytest.raises(CaseError) as caught:
+        read_case("x.\n" * 500, "case.lp")
+    problems = caught.value.problems
+    assert (len(problems), caught.value.count) == (101, 500)
     assert (problems[-1].line, problems[-1].message) == (
         101,
         "and 400 more problems from this line on (not listed)",
