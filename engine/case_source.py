@@ -53,6 +53,8 @@ def _read_regular_file(path: str, source: str) -> bytes:
     try:
         _refuse_special(os.stat(path).st_mode, source)
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except ValueError:  # a NUL in the path
+        raise CaseError([Problem(source, 0, "cannot read the case file: bad path")]) from None
     except OSError as error:
         raise _unreadable(source, error) from None
     try:

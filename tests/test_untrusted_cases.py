@@ -110,6 +110,11 @@ def test_a_fifo_device_or_directory_as_the_case_is_refused_without_reading(
     assert result.returncode == 2 and b"not a regular file" in result.stderr
 
 
+def test_a_path_with_a_nul_byte_is_refused_not_a_traceback() -> None:
+    with pytest.raises(CaseError, match="bad path"):
+        read_case_file("case\0.lp")
+
+
 # --- Silent misreading -----------------------------------------------------------------
 
 
