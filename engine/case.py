@@ -17,10 +17,18 @@ from typing import NamedTuple
 
 import clingo
 
-from engine.case_reader import MAX_NAME, Statement, Term, TermKind, excerpt, read_statements
+from engine import nearest
+from engine.case_reader import (
+    MAX_NAME,
+    STOPPED,
+    Statement,
+    Term,
+    TermKind,
+    excerpt,
+    read_statements,
+)
 from engine.case_source import MAX_BYTES, read_bytes, source_name, too_large_message
 from engine.errors import CaseError, Problem
-from engine.nearest import did_you_mean
 from engine.vocabulary import (
     BY_SIGNATURE,
     CPT_PROCEDURE,
@@ -141,8 +149,9 @@ def _refusal(problems: list[Problem]) -> CaseError:
         return CaseError(problems)
     ordered = sorted(problems, key=lambda p: (p.line, p.message))
     rest = ordered[MAX_LISTED:]
-    summary = f"and {len(rest):,} more problems from this line on (not listed)"
-    listed = [*ordered[:MAX_LISTED], Problem(rest[0].source, rest[0].line, summary)]
+    stops = [p for p in rest if p.message.endswith(STOPPED)]  # always listed
+    summary = f"and {len(rest) - len(stops):,} more problems from this line on (not listed)"
+    listed = [*ordered[:MAX_LISTED], Problem(rest[0].source, rest[0].line, summary), *stops]
     return CaseError(listed, count=len(problems))
 
 
@@ -187,7 +196,7 @@ def _unknown_predicate_message(statement: Statement) -> str:
     if same_name:
         return f"'{signature}' has the wrong number of arguments: the vocabulary has {same_name[0]}"
     names = [p.name for p in PREDICATES]
-    return f"unknown predicate {excerpt(signature)}{did_you_mean(name, names)}"
+    return f"unknown predicate {excerpt(signature)}{_did_you_mean(name, tuple(names))}"
 
 
 def _value(term: Term, domain: Domain) -> clingo.Symbol | str:
@@ -202,9 +211,15 @@ def _value(term: Term, domain: Domain) -> clingo.Symbol | str:
 def _member(term: Term, domain: Values) -> clingo.Symbol | str:
     if term.kind == TermKind.CONSTANT and term.value in domain.members:
         return _constant(str(term.value))
-    hint = did_you_mean(term.text, domain.members) if term.kind == TermKind.CONSTANT else ""
+    hint = _did_you_mean(term.text, domain.members) if term.kind == TermKind.CONSTANT else ""
     expected = hint or f"; expected {domain.describe()}"
     return f"{excerpt(term.text)} is not a {domain.name}{expected}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_you_mean(word: str, candidates: tuple[str, ...]) -> str:
+    """nearest.did_you_mean, remembered: a case may repeat one misspelling 10,000 times."""
+    return nearest.did_you_mean(word, candidates)
 
 
 @functools.cache
@@ -228,7 +243,7 @@ def _code(term: Term, domain: Text) -> clingo.Symbol | str:
         return f"{excerpt(term.text)} must be quoted; expected {domain.describe()}"
     code = str(term.value)
     if domain.codes and code not in domain.codes:
-        hint = did_you_mean(code, domain.codes) if len(code) <= MAX_NAME else ""
+        hint = _did_you_mean(code, domain.codes) if len(code) <= MAX_NAME else ""
         return f"{excerpt(code)} is not a known code{hint or f'; expected {domain.describe()}'}"
     if not domain.codes and not icd10_valid(code):
         return f"{excerpt(code)} is not a valid {domain.name}; expected {domain.describe()}"

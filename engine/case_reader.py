@@ -27,6 +27,11 @@ from typing import NamedTuple
 from engine.errors import Problem
 
 MAX_STATEMENTS = 10_000
+# A statement is at most 8 tokens (`-name(a, b).`): past this many the text
+# cannot be a case, and the reader stops rather than build a million tokens.
+MAX_TOKENS = 16 * MAX_STATEMENTS
+MAX_LEXICAL_PROBLEMS = 1_000  # lines with a lexical problem before the reader stops
+STOPPED = "reading stopped here"  # ends the message of a problem that stopped the reader
 MAX_NAME = 64  # characters in a name; the vocabulary's longest is 29
 MAX_DIGITS = 18  # longer digit strings are out of every range, never converted
 EXCERPT = 40  # characters of the input quoted in a message
@@ -124,7 +129,7 @@ _TOKEN = re.compile(
     [ \t]*(?:
     (?P<name>[a-z][a-z0-9_]*(?![A-Za-z0-9_']))
     |(?P<punct>[(),\-]|\.(?!\.))
-    |(?P<newline>\r\n|\r|\n)
+    |(?P<newline>(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))*)
     |(?P<integer>[0-9][A-Za-z0-9_']*)
     |(?P<string>"(?:[^"\\\r\n]|\\[^\r\n])*")
     |(?P<comment>%(?!\*)[^\r\n]*)
@@ -132,7 +137,7 @@ _TOKEN = re.compile(
     |(?P<block>%\*)
     |(?P<open>"(?:[^"\\\r\n]|\\[^\r\n])*\\?)
     |(?P<space>\Z)
-    |(?P<other>.)
+    |(?P<other>[^\x00-\x7f]+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|.)
     )
     """,
     re.VERBOSE | re.DOTALL,
@@ -163,6 +168,9 @@ class _Lexer:
         text, position, size = self._text, 0, len(self._text)
         match_token = _TOKEN.match
         while position < size:
+            if len(found) >= MAX_TOKENS or len(self.problems) >= MAX_LEXICAL_PROBLEMS:
+                self._stop(len(found) >= MAX_TOKENS)
+                break
             match = match_token(text, position)
             assert match is not None  # the last alternatives match anything
             kind = match.lastgroup or "other"
@@ -170,7 +178,7 @@ class _Lexer:
             if kind in (NAME, PUNCT, INTEGER):
                 found.append(Token(kind, value, self._line))
             elif kind == "newline":
-                self._line += 1
+                self._line += value.count("\n") + value.count("\r") - value.count("\r\n")
             elif kind == STRING:
                 found.append(self._string(value))
             elif kind == "comment":
@@ -202,7 +210,7 @@ class _Lexer:
         if value.isascii() and value.isprintable():
             return Token(BAD, value, line), position
         if not self._forbidden(value, "the text"):
-            self._report(line, _non_ascii_message(value))
+            self._report(line, _non_ascii_message(value[0]))
         return Token(BROKEN, value, line), position
 
     def _string(self, value: str) -> Token:
@@ -233,7 +241,20 @@ class _Lexer:
         return True
 
     def _report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self._source, line, message))
+        """Record a lexical problem, unless its line already has one."""
+        if not self.problems or self.problems[-1].line != line:
+            self.problems.append(Problem(self._source, line, message))
+
+    def _stop(self, tokens: bool) -> None:
+        why = (
+            f"more than {MAX_TOKENS:,} tokens"
+            if tokens
+            else f"lexical problems on more than {MAX_LEXICAL_PROBLEMS:,} lines"
+        )
+        message = f"{why}: this is not a case file; {STOPPED}"
+        if self.problems and self.problems[-1].line == self._line:
+            self.problems.pop()
+        self.problems.append(Problem(self._source, self._line, message))
 
 
 def _character_name(char: str) -> tuple[str, str]:
@@ -308,7 +329,9 @@ class _Parser:
                 continue
             count += 1
             if count > MAX_STATEMENTS:
-                message = f"more than {MAX_STATEMENTS:,} statements: a case is one request"
+                message = (
+                    f"more than {MAX_STATEMENTS:,} statements: a case is one request; {STOPPED}"
+                )
                 self._report(tokens[index].line, message)
                 break
             try:

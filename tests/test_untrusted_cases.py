@@ -275,7 +275,7 @@ def test_ten_thousand_statements_are_read_and_one_more_is_refused() -> None:
     body = "target(l1).\n" * 9_998
     assert len(read_case(MINIMAL + body, "c").facts) == 10_000
     assert refused_at(MINIMAL + body + "target(l2).\n") == [
-        (10_001, "more than 10,000 statements: a case is one request")
+        (10_001, "more than 10,000 statements: a case is one request; reading stopped here")
     ]
 
 
@@ -296,3 +296,18 @@ def test_a_valid_case_still_answers(tmp_path: Path) -> None:
     result = kb("query", "--facts", str(case), "--format", "json", "--closed-world")
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["determinations"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [
+        ("(" * 500_000, "more than 160,000 tokens"),
+        ("\u00e9\n" * 300_000, "lexical problems on more than 1,000 lines"),
+    ],
+    ids=["a million tokens", "a lexical problem on every line"],
+)
+def test_hostile_text_stops_the_reader_and_says_so(text: str, stop: str) -> None:
+    with pytest.raises(CaseError) as caught:
+        read_case(text, "case.lp")
+    assert caught.value.problems[-1].message.startswith(stop)
+    assert caught.value.problems[-1].message.endswith("reading stopped here")
