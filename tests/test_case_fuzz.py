@@ -34,7 +34,7 @@ from engine.errors import CaseError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = [path.read_bytes() for path in sorted((ROOT / "examples").glob("*.lp"))]
-EXAMPLES = int(os.environ.get("KB_FUZZ_EXAMPLES", "600"))
+EXAMPLES = int(os.environ.get("KB_FUZZ_EXAMPLES", "1000"))
 CLI_EXAMPLES = int(os.environ.get("KB_FUZZ_CLI_EXAMPLES", "24"))
 MESSAGE_LIMIT = 200  # characters of a problem's line, after the file name
 
