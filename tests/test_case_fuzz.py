@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from engine.case import Case, read_case_file
+from engine.case import Case, read_case_file, read_facts
 from engine.errors import CaseError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,6 +238,18 @@ def test_every_line_end_and_a_bom_read_the_same_facts(
 ) -> None:
     data = (b"\xef\xbb\xbf" if bom else b"") + seed.replace(b"\n", end.encode())
     read_and_check(data, traps)
+
+
+@FAST
+@given(token_cases)
+def test_whatif_fragments_are_refused_cleanly_or_read_exactly(traps: Traps, data: bytes) -> None:
+    text = with_traps(data, traps).decode("utf-8", "surrogateescape")
+    try:
+        facts = read_facts(text, "--add")
+    except CaseError as error:
+        check_refusal(error, text.encode("utf-8", "surrogateescape"), "--add")
+    else:
+        assert {fact.symbol for fact in facts} == clingo_reading(text)
 
 
 @pytest.mark.slow
