@@ -80,11 +80,12 @@ def read_statements(text: str, source: str) -> Reading:
 def excerpt(text: str, limit: int = EXCERPT) -> str:
     """Input text quoted for a message: short, one line, ASCII, no control character."""
     shown = text if len(text) <= limit else text[: limit - 3]
-    escaped = "".join(char if " " <= char <= "~" else _escape(char) for char in shown)
+    escaped = "".join(char if " " <= char <= "~" else escaped_character(char) for char in shown)
     return f"'{escaped}...'" if len(text) > limit else f"'{escaped}'"
 
 
-def _escape(char: str) -> str:
+def escaped_character(char: str) -> str:
+    """A character as an escape: \\xNN (an undecodable byte too) or \\uNNNN."""
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by 'surrogateescape'
         return f"\\x{code - 0xDC00:02x}"

@@ -14,6 +14,7 @@ import stat
 import sys
 from typing import BinaryIO
 
+from engine.case_reader import escaped_character
 from engine.errors import CaseError, Problem
 
 MAX_BYTES = 1_048_576  # 1 MiB: a real record is a few hundred bytes
@@ -29,10 +30,11 @@ _KINDS = (
 
 
 def source_name(path: str) -> str:
-    """How a path is named in messages: '<stdin>' for '-', control characters escaped."""
+    """How a path is named in messages: '<stdin>' for '-', unprintable characters
+    (a newline could forge a message line) escaped."""
     if path == STDIN:
         return "<stdin>"
-    return path.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return "".join(char if char.isprintable() else escaped_character(char) for char in path)
 
 
 def read_bytes(path: str) -> bytes:

@@ -158,7 +158,14 @@ VOCABULARY_TOKENS = [
     b"20251015",
     b" ",
 ]
-token_cases = st.lists(st.sampled_from(HOSTILE + VOCABULARY_TOKENS), max_size=40).map(b"".join)
+# Half of them after a minimal valid case, so that some are accepted and compared with clingo.
+token_cases = st.builds(
+    lambda valid, tokens: (
+        (b"procedure(vertebroplasty). target(l1).\n" if valid else b"") + b"".join(tokens)
+    ),
+    st.booleans(),
+    st.lists(st.sampled_from(HOSTILE + VOCABULARY_TOKENS), max_size=40),
+)
 
 
 def with_traps(data: bytes, traps: Traps) -> bytes:

@@ -311,3 +311,12 @@ def test_hostile_text_stops_the_reader_and_says_so(text: str, stop: str) -> None
         read_case(text, "case.lp")
     assert caught.value.problems[-1].message.startswith(stop)
     assert caught.value.problems[-1].message.endswith("reading stopped here")
+
+
+def test_a_file_name_cannot_forge_a_message_line(tmp_path: Path) -> None:
+    case = tmp_path / "x.lp\nother.lp:1: all good"
+    case.write_text("target(l1).\n")
+    with pytest.raises(CaseError) as caught:
+        read_case_file(str(case))
+    assert all("\n" not in str(problem) for problem in caught.value.problems)
+    assert caught.value.problems[0].source.endswith("x.lp\\x0aother.lp:1: all good")
