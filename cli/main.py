@@ -50,7 +50,7 @@ def _fail(error: PolicyKbError) -> typer.Exit:
     """Print a domain error to stderr and choose its exit code."""
     sys.stderr.write(f"error: {error}\n" if not isinstance(error, CaseError) else f"{error}\n")
     if isinstance(error, CaseError):
-        count = len(error.problems)
+        count = error.count
         sys.stderr.write(f"case refused: {count} problem{'s' if count != 1 else ''}\n")
     code = 1 if isinstance(error, KnowledgeBaseError) else 2
     return typer.Exit(code)

@@ -28,10 +28,53 @@ class Values(NamedTuple):
     members: tuple[str, ...]
 
     def describe(self) -> str:
-        return f"one of {', '.join(self.members)}"
+        """The members for a one-line message: numbered runs as ranges (t1..t12)."""
+        return f"one of {_listed(_compact(self.members))}"
+
+
+_DESCRIBED = 60  # characters of a domain's description in a message
+
+
+def _listed(items: list[str]) -> str:
+    """Items joined by commas, cut short (with their number) past _DESCRIBED characters."""
+    text = ", ".join(items)
+    if len(text) <= _DESCRIBED + 10:  # not worth cutting
+        return text
+    kept: list[str] = []
+    for item in items:
+        if len(", ".join([*kept, item])) > _DESCRIBED:
+            break
+        kept.append(item)
+    return f"{', '.join(kept)}, ... ({len(items)} in all)"
+
+
+_NUMBERED = re.compile(r"([a-z]+)([0-9]+)")
+
+
+def _compact(members: tuple[str, ...]) -> list[str]:
+    """c1, c2, ..., c7 as c1..c7 (runs of consecutive numbers with one prefix)."""
+    shown: list[str] = []
+    for member in members:
+        found = _NUMBERED.fullmatch(member)
+        last = _NUMBERED.fullmatch(shown[-1].rpartition("..")[2]) if shown else None
+        if (
+            found
+            and last
+            and (last.group(1), int(last.group(2)) + 1)
+            == (
+                found.group(1),
+                int(found.group(2)),
+            )
+        ):
+            shown[-1] = f"{shown[-1].partition('..')[0]}..{member}"
+        else:
+            shown.append(member)
+    return shown
 
 
 class Integer(NamedTuple):
+    """A whole number in a closed range (no arithmetic, no wrap-around)."""
+
     name: str
     low: int
     high: int
@@ -39,12 +82,33 @@ class Integer(NamedTuple):
     def describe(self) -> str:
         return f"an integer from {self.low} to {self.high}"
 
+    def contains(self, number: int) -> bool:
+        return self.low <= number <= self.high
+
+
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
 
 class Date(NamedTuple):
+    """A real calendar date written as the integer YYYYMMDD, between two years."""
+
     name: str = "date"
+    first_year: int = 1900
+    last_year: int = 2100
 
     def describe(self) -> str:
-        return "a date as an integer YYYYMMDD, e.g. 20251015"
+        return (
+            f"a date as an integer YYYYMMDD from {self.first_year} to {self.last_year}, "
+            "e.g. 20251015"
+        )
+
+    def contains(self, number: int) -> bool:
+        year, month, day = number // 10000, number // 100 % 100, number % 100
+        if not (self.first_year <= year <= self.last_year and 1 <= month <= 12):
+            return False
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        days = 29 if month == 2 and leap else 28 if month == 2 else _DAYS_IN_MONTH[month - 1]
+        return 1 <= day <= days
 
 
 class Text(NamedTuple):
@@ -56,7 +120,7 @@ class Text(NamedTuple):
 
     def describe(self) -> str:
         if self.codes:
-            return f"a quoted code, one of {', '.join(self.codes)}"
+            return f"a quoted code, one of {_listed(list(self.codes))}"
         return 'a quoted ICD-10-CM code, e.g. "M80.08XA"'
 
 
