@@ -215,6 +215,32 @@ SHARED = (
         ),
     ),
     SharedWords(
+        words="severe pain due to osteolytic lesions",
+        pattern=r"severe pain due to osteolytic lesions",
+        policies=("carefirst_pvp", "nd_x5025"),
+        read=medically_necessary,
+        probes=_variants(
+            "procedure(vertebroplasty). target(l2). imaging(l2, bone_scan). ",
+            "l2",
+            (
+                ("myeloma fracture, severe pain", "fracture(l2, multiple_myeloma). pain_score(8)."),
+                (
+                    "osteolytic metastasis, severe pain not due to it",
+                    "fracture(l2, osteolytic_metastasis). pain_severity(severe). "
+                    "-pain_concordant(l2).",
+                ),
+                (
+                    "osteolytic metastasis, moderate pain",
+                    "fracture(l2, osteolytic_metastasis). pain_severity(moderate).",
+                ),
+                (
+                    "osteoblastic metastasis, severe pain",
+                    "fracture(l2, osteoblastic_metastasis). pain_severity(severe).",
+                ),
+            ),
+        ),
+    ),
+    SharedWords(
         words="painful",
         pattern=r"\bpainful\b",
         policies=("cigna_cmm607", "providence_196"),
