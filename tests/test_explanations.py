@@ -200,7 +200,7 @@ def test_a_denial_names_the_exact_criterion_and_fact() -> None:
     (indication,) = [f for f in level.why_not if f.criterion == "I.A"]
     (onset,) = indication.inner
     assert onset.criterion == "I.A.1"
-    assert onset.condition == "onset_le(l1,twelve_weeks)"
+    assert onset.condition == "onset_le(l1,twelve_weeks(providence_196))"
     assert onset.because == "stated: onset_days(l1,120)"
 
 

@@ -95,6 +95,13 @@ def _mixed(reader_by_policy: dict[str, Reader]) -> Reader:
     return read
 
 
+def _variants(
+    base: str, level: str, variants: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str, str], ...]:
+    """Probes sharing one base record: (sentence, base + what it adds, level)."""
+    return tuple((sentence, base + added, level) for sentence, added in variants)
+
+
 _FIVE = ("bcbsm_sacral", "carefirst_pvp", "cigna_cmm607", "nd_x5025", "providence_196")
 _OSTEOPOROTIC_L1 = "procedure(vertebroplasty). target(l1). fracture(l1, osteoporotic). "
 _HEMANGIOMA_T6 = "procedure(vertebroplasty). target(t6). lesion(t6, hemangioma). imaging(t6, mri). "
@@ -141,14 +148,10 @@ SHARED = (
         pattern=r"symptomatic osteoporotic",
         policies=("carefirst_pvp", "nd_x5025"),
         read=medically_necessary,
-        probes=tuple(
+        probes=_variants(
+            _OSTEOPOROTIC_L1 + "onset_days(l1, 60). therapy(nsaids, 50). therapy_failed. ",
+            "l1",
             (
-                sentence,
-                _OSTEOPOROTIC_L1 + "onset_days(l1, 60). therapy(nsaids, 50). "
-                "therapy_failed. " + documented,
-                "l1",
-            )
-            for sentence, documented in (
                 ("moderate pain", "pain_severity(moderate)."),
                 ("mild pain", "pain_score(2)."),
                 ("no pain record: failed treatment shows symptoms", ""),
@@ -161,7 +164,7 @@ SHARED = (
                     "functional impairment, pain not due to the fracture",
                     "functional_impairment. -pain_concordant(l1).",
                 ),
-            )
+            ),
         ),
     ),
     SharedWords(
@@ -169,13 +172,10 @@ SHARED = (
         pattern=r"failed to respond to conservative treatment",
         policies=("carefirst_pvp", "nd_x5025"),
         read=criteria_hold({"carefirst_pvp": ("PVP.1",), "nd_x5025": ("MN.1",)}),
-        probes=tuple(
+        probes=_variants(
+            _OSTEOPOROTIC_L1 + "onset_days(l1, 90). pain_severity(moderate). ",
+            "l1",
             (
-                sentence,
-                _OSTEOPOROTIC_L1 + "onset_days(l1, 90). pain_severity(moderate). " + therapy,
-                "l1",
-            )
-            for sentence, therapy in (
                 ("42 days of analgesics failed", "therapy(analgesics, 42). therapy_failed."),
                 ("41 days of analgesics failed", "therapy(analgesics, 41). therapy_failed."),
                 (
@@ -191,7 +191,7 @@ SHARED = (
                     "a contraindication is no substitute",
                     "therapy(none, 0). therapy_contraindicated(nsaids). therapy_failed.",
                 ),
-            )
+            ),
         ),
     ),
     SharedWords(
@@ -199,23 +199,45 @@ SHARED = (
         pattern=r"less than (six \(6\)|6) weeks in duration",
         policies=("carefirst_pvp", "nd_x5025"),
         read=criteria_hold({"carefirst_pvp": ("PVP.2",), "nd_x5025": ("MN.2",)}),
-        probes=tuple(
+        probes=_variants(
+            _OSTEOPOROTIC_L1 + "pain_severity(severe). ",
+            "l1",
             (
-                sentence,
-                _OSTEOPOROTIC_L1 + f"onset_days(l1, {onset}). pain_severity(severe). " + route,
-                "l1",
-            )
-            for sentence, onset, route in (
-                ("41 days, hospitalized", 41, "hospitalized_for_pain."),
-                ("42 days, hospitalized", 42, "hospitalized_for_pain."),
-                ("20 days, ambulation prevented", 20, "ambulation_prevented."),
-                ("20 days, only transfers prevented", 20, "transfers_prevented."),
+                ("41 days, hospitalized", "onset_days(l1, 41). hospitalized_for_pain."),
+                ("42 days, hospitalized", "onset_days(l1, 42). hospitalized_for_pain."),
+                ("20 days, ambulation prevented", "onset_days(l1, 20). ambulation_prevented."),
+                ("20 days, only transfers prevented", "onset_days(l1, 20). transfers_prevented."),
                 (
                     "20 days, hospitalized, pain not due to the fracture",
-                    20,
-                    "hospitalized_for_pain. -pain_concordant(l1).",
+                    "onset_days(l1, 20). hospitalized_for_pain. -pain_concordant(l1).",
                 ),
-            )
+            ),
+        ),
+    ),
+    SharedWords(
+        words="severe pain due to osteolytic lesions",
+        pattern=r"severe pain due to osteolytic lesions",
+        policies=("carefirst_pvp", "nd_x5025"),
+        read=medically_necessary,
+        probes=_variants(
+            "procedure(vertebroplasty). target(l2). imaging(l2, bone_scan). ",
+            "l2",
+            (
+                ("myeloma fracture, severe pain", "fracture(l2, multiple_myeloma). pain_score(8)."),
+                (
+                    "osteolytic metastasis, severe pain not due to it",
+                    "fracture(l2, osteolytic_metastasis). pain_severity(severe). "
+                    "-pain_concordant(l2).",
+                ),
+                (
+                    "osteolytic metastasis, moderate pain",
+                    "fracture(l2, osteolytic_metastasis). pain_severity(moderate).",
+                ),
+                (
+                    "osteoblastic metastasis, severe pain",
+                    "fracture(l2, osteoblastic_metastasis). pain_severity(severe).",
+                ),
+            ),
         ),
     ),
     SharedWords(
@@ -230,16 +252,17 @@ SHARED = (
                 ),
             }
         ),
-        probes=tuple(
-            (sentence, _HEMANGIOMA_T6 + documented, "t6")
-            for sentence, documented in (
+        probes=_variants(
+            _HEMANGIOMA_T6,
+            "t6",
+            (
                 ("documented painful", "lesion_trait(t6, painful)."),
                 ("severe pain due to the lesion", "pain_severity(severe). pain_concordant(t6)."),
                 ("pain due to the lesion, no severity", "pain_concordant(t6)."),
                 ("documented not painful", "-lesion_trait(t6, painful)."),
                 ("pain not due to the lesion", "pain_severity(severe). -pain_concordant(t6)."),
                 ("no pain at all", "pain_severity(none). pain_concordant(t6)."),
-            )
+            ),
         ),
     ),
 )

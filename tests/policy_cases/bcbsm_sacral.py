@@ -1,6 +1,6 @@
 """Boundary cases for bcbsm_sacral: BCBSM / BCN Percutaneous Sacral Augmentation.
 
-Source: ../shared/policies/bcbsm_sacral.txt. Sacroplasty is investigational for all
+Source: policies/bcbsm_sacral.txt. Sacroplasty is investigational for all
 indications (Medical Policy Statement); BCN commercial HMO: 0200T/0201T not covered;
 BCNA (Medicare Advantage) and Medicare: the government section (LCD L35490, not
 medically necessary). Effective from 1/1/24, open-ended.

@@ -1,7 +1,7 @@
 """Boundary cases for carefirst_pvp: CareFirst percutaneous vertebroplasty,
 kyphoplasty and sacroplasty policy.
 
-Source: ../shared/policies/carefirst_pvp.txt (Policy, Policy Guidelines, Benefit
+Source: policies/carefirst_pvp.txt (Policy, Policy Guidelines, Benefit
 Applications). The text states no effective date: always in effect. A level that
 meets no bullet is experimental / investigational ("All other uses").
 """

@@ -1,6 +1,6 @@
 """Boundary cases for cigna_cmm607: Cigna / eviCore CMM-607, Primary Vertebral Augmentation.
 
-Source: ../shared/policies/cigna_cmm607.txt (CMM-607.1 General Guidelines, CMM-607.2
+Source: policies/cigna_cmm607.txt (CMM-607.1 General Guidelines, CMM-607.2
 Indications, CMM-607.3 Non-Indications), effective July 1, 2025, open-ended. Addresses
 vertebroplasty, kyphoplasty, sacroplasty and coccygeoplasty. Expected statuses follow the
 policy text and the interpretation notes in kb/cigna_cmm607.lp.

@@ -1,6 +1,6 @@
 """Boundary cases for nd_x5025: "ND" policy X-5025, Percutaneous Vertebroplasty and Sacroplasty.
 
-Source: ../shared/policies/nd_x5025.txt. Vertebroplasty is medically necessary for
+Source: policies/nd_x5025.txt. Vertebroplasty is medically necessary for
 symptomatic osteoporotic fractures that failed six weeks of conservative treatment
 (MN.1), for symptomatic osteoporotic fractures under six weeks that led to
 hospitalization or prevent ambulation (MN.2), and for severe pain due to osteolytic

@@ -1,6 +1,6 @@
 """Boundary cases for providence_196: Providence Health Plan Medical Policy 196.
 
-Source: ../shared/policies/providence_196.txt (COVERAGE CRITERIA I-III), effective
+Source: policies/providence_196.txt (COVERAGE CRITERIA I-III), effective
 10/1/2025, open-ended. Expected statuses follow the policy text.
 """
 
