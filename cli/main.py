@@ -300,6 +300,11 @@ def check(
     sys.stdout.write(text)
 
 
+from cli.report import report_command  # noqa: E402  (after the app it registers with)
+
+app.command(name="report")(report_command)
+
+
 def run() -> None:
     """Entry point of the `kb` console script.
 

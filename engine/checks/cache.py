@@ -16,12 +16,15 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import clingo
 
 from engine.checks.findings import Report, check
 from engine.knowledge_base import KnowledgeBase
+
+T = TypeVar("T")
 
 _ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -45,26 +48,34 @@ def cached_check(
 ) -> Report:
     """engine.checks.findings.check, from the cache when its inputs are unchanged."""
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
-    path = os.path.join(
-        cache_directory(), f"check-{check_key(kb, chosen, procedure, levels)}.pickle"
+    files = [kb.path(name) for name in sorted(os.listdir(kb.directory)) if name.endswith(".lp")]
+    key = input_key(files, chosen, procedure, levels)
+    return cached(
+        f"check-{key}",
+        Report,
+        lambda: check(kb, policies, procedure=procedure, levels=levels, jobs=jobs),
+        fresh=fresh,
     )
+
+
+def cached(name: str, kind: type[T], compute: Callable[[], T], *, fresh: bool = False) -> T:
+    """The value stored under `name` if there is one of this type, else computed and stored."""
+    path = os.path.join(cache_directory(), f"{name}.pickle")
     if not fresh:
         found = _load(path)
-        if found is not None:
+        if isinstance(found, kind):
             return found
-    report = check(kb, policies, procedure=procedure, levels=levels, jobs=jobs)
-    _store(path, report)
-    return report
+    value = compute()
+    _store(path, value)
+    return value
 
 
-def check_key(
-    kb: KnowledgeBase, policies: Sequence[str], procedure: str | None, levels: int
-) -> str:
+def input_key(files: Iterable[str], *options: object) -> str:
+    """A hash of the files, the engine's source, the installed clingo and the options."""
     digest = hashlib.sha256()
-    digest.update(repr((list(policies), procedure, levels, clingo.__version__)).encode())
-    for name in sorted(os.listdir(kb.directory)):
-        if name.endswith(".lp"):
-            _add_file(digest, kb.path(name))
+    digest.update(repr((options, clingo.__version__)).encode())
+    for path in files:
+        _add_file(digest, path)
     for folder, _subfolders, names in sorted(os.walk(_ENGINE)):
         for name in sorted(names):
             if name.endswith(".py"):
@@ -72,29 +83,31 @@ def check_key(
     return digest.hexdigest()[:32]
 
 
-def _add_file(digest: hashlib._Hash, path: str) -> None:
+def _add_file(digest: Any, path: str) -> None:
     digest.update(os.path.basename(path).encode() + b"\0")
-    with open(path, "rb") as handle:
-        digest.update(handle.read())
+    try:
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    except OSError:
+        digest.update(b"(unreadable)")
     digest.update(b"\0")
 
 
-def _load(path: str) -> Report | None:
+def _load(path: str) -> object:
     try:
         with open(path, "rb") as handle:
-            found = pickle.load(handle)
+            return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
-    return found if isinstance(found, Report) else None
 
 
-def _store(path: str, report: Report) -> None:
+def _store(path: str, value: object) -> None:
     directory = os.path.dirname(path)
     try:
         os.makedirs(directory, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(report, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-    except OSError:
+    except (OSError, pickle.PicklingError):
         return
