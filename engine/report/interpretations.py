@@ -49,7 +49,7 @@ class Theme(NamedTuple):
 
 
 # Words several payers' texts use and the notes read; a note belongs to every
-# theme whose pattern it (or the criterion it stands under) matches.
+# theme whose pattern it matches.
 THEMES: tuple[tuple[str, str], ...] = (
     ("Symptomatic: pain due to the fracture or lesion", r"symptomatic|pain due to|painful"),
     (
@@ -128,22 +128,13 @@ def _after(
     return criterion, section
 
 
-def themes(notes: Iterable[Interpretation], criteria: dict[tuple[str, str], str]) -> list[Theme]:
-    """The themes that notes of at least two policies share, in THEMES order.
-
-    `criteria` maps (policy, criterion id) to the criterion's text, matched too.
-    """
+def themes(notes: Iterable[Interpretation]) -> list[Theme]:
+    """The themes that the notes of at least two policies read, in THEMES order."""
     listed = list(notes)
     found = []
     for title, pattern in THEMES:
         compiled = re.compile(pattern, re.IGNORECASE)
-        matching = tuple(
-            note
-            for note in listed
-            if note.policy
-            and compiled.search(f"{note.text} {criteria.get((note.policy, note.criterion), '')}")
-        )
-        theme = Theme(title, matching)
+        theme = Theme(title, tuple(n for n in listed if n.policy and compiled.search(n.text)))
         if len(theme.policies) >= 2:
             found.append(theme)
     return found

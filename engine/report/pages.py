@@ -170,18 +170,16 @@ def site(
     pages: Sequence[PolicyPage],
     report: Report,
     notes: Sequence[Interpretation],
-    catalogue: Catalogue,
     diagrams_note: str,
     cases_note: str,
 ) -> Site:
-    criteria = {key: c.text for key, c in catalogue.criteria.items()}
     return Site(
         tuple(pages),
         report,
         split_conflicts(report.conflicts, report.policies),
         tuple(by_indication(report.differences)),
         tuple(notes),
-        tuple(themes(notes, criteria)),
+        tuple(themes(notes)),
         diagrams_note,
         cases_note,
     )

@@ -60,7 +60,7 @@ def gather(
     cases: dict[str, tuple[BoundaryCase, ...]] = {}
     cases_note = "the boundary-case tables (tests/policy_cases/) are not installed"
     if cases_directory is not None:
-        progress("running the boundary cases (cached for the next run)")
+        progress("boundary cases (run once per change of the tables or the rules, then cached)")
         cases = boundary_cases(kb, cases_directory)
         cases_note = ""
 
@@ -69,7 +69,7 @@ def gather(
 
     drawn = policy_diagrams(kb, ids, box_anchor)
     diagrams_note = drawn.reason if isinstance(drawn, DiagramsUnavailable) else ""
-    progress("the consistency checks (kb check; cached for the next run)")
+    progress("consistency checks (kb check: about a minute once per change, then cached)")
     report = cached_check(kb)
     pages = [
         policy_page(
@@ -82,7 +82,7 @@ def gather(
         )
         for info in infos
     ]
-    return site(pages, report, notes, catalogue, diagrams_note, cases_note)
+    return site(pages, report, notes, diagrams_note, cases_note)
 
 
 def check_output(out: str, force: bool) -> None:
@@ -161,6 +161,9 @@ def write_site(pages: dict[str, str], out: str) -> list[str]:
     except OSError as error:
         raise ReportInputError(f"cannot write into {parent}: {error.strerror}") from None
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(building, 0o777 & ~mask)  # mkdtemp's directory is private
         written = _write_files(pages, building)
         _replace(building, out)
     except OSError as error:
