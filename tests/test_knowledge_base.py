@@ -107,6 +107,13 @@ def test_citations_quote_the_policy_text(policy: str) -> None:
                 assert passage in original, f"{policy} {cid}: not in the policy text: {passage!r}"
 
 
+@pytest.mark.parametrize("policy", POLICIES)
+def test_one_clause_says_which_procedures_the_policy_addresses(policy: str) -> None:
+    """Exactly one scope criterion (it decides not_addressed); headings are notes."""
+    criteria, _ = _criteria_and_labels(policy)
+    assert len([cid for cid, (role, _) in criteria.items() if role == "scope"]) == 1
+
+
 def test_every_policy_defines_its_frame() -> None:
     """Each policy states its effective period, procedures, and a default."""
     control = clingo.Control()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.case import read_case
+from engine.determination import PolicyInfo
 from engine.query import describe_policies, evaluate
 from tests.policy_cases import Case, all_cases, case_policies, load_cases, read_table
 
@@ -17,8 +18,12 @@ CASES = all_cases()
 
 
 @functools.cache
+def _policies() -> dict[str, PolicyInfo]:
+    return {info.id: info for info in describe_policies()}
+
+
 def _criterion_ids() -> dict[str, frozenset[str]]:
-    return {info.id: frozenset(info.criteria) for info in describe_policies()}
+    return {policy: frozenset(info.criteria) for policy, info in _policies().items()}
 
 
 @pytest.mark.parametrize(("policy", "case"), CASES, ids=[f"{p}: {c.name}" for p, c in CASES])
@@ -31,6 +36,21 @@ def test_policy_case(policy: str, case: Case) -> None:
         assert determination.levels[level].status == status, determination.summary()
     decided = {c.id for c in determination.deciding_criteria()}
     assert set(case.decided_by) <= decided, determination.summary()
+
+
+NOT_ADDRESSED = [(p, c) for p, c in CASES if c.status == "not_addressed"]
+
+
+@pytest.mark.parametrize(
+    ("policy", "case"), NOT_ADDRESSED, ids=[f"{p}: {c.name}" for p, c in NOT_ADDRESSED]
+)
+def test_not_addressed_is_decided_by_the_one_scope_clause(policy: str, case: Case) -> None:
+    """The clause that says which procedures the policy addresses, not its headings."""
+    (determination,) = evaluate(case.facts, policies=[policy], source=case.name)
+    scope = {c.id for c in _policies()[policy].criteria.values() if c.role == "scope"}
+    assert len(scope) == 1, f"{policy}: one clause says what the policy addresses: {scope}"
+    assert {c.id for c in determination.deciding_criteria()} == scope
+    assert scope <= set(case.tests), "the case names the scope clause it tests"
 
 
 def test_every_policy_has_a_table_of_cases() -> None:
