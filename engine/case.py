@@ -42,6 +42,7 @@ from engine.vocabulary import (
     Text,
     Values,
     icd10_valid,
+    severity_of_score,
 )
 
 # At most this many problems are listed (the first ones); the rest are counted.
@@ -344,7 +345,7 @@ def _severity_conflict(facts: list[_Stated], source: str) -> Iterator[Problem]:
     score = next((f for f in facts if f.name == "pain_score" and f.positive), None)
     if score is None:
         return
-    implied = _implied_severity(int(score.values[0]))
+    implied = severity_of_score(int(score.values[0]))
     for fact in facts:
         if fact.name == "pain_severity" and fact.positive != (fact.values[0] == implied):
             yield Problem(
@@ -353,12 +354,6 @@ def _severity_conflict(facts: list[_Stated], source: str) -> Iterator[Problem]:
                 f"'{score}' (line {score.line}) means {implied} pain, which "
                 f"contradicts '{fact}' (line {fact.line})",
             )
-
-
-def _implied_severity(score: int) -> str:
-    if score == 0:
-        return "none"
-    return "mild" if score <= 3 else "moderate" if score <= 6 else "severe"
 
 
 def _procedure_problems(facts: list[_Stated], source: str) -> Iterator[Problem]:

@@ -3,7 +3,9 @@ file may state, its kind, and the domain of each argument.
 
 This is the one place the validator, the documentation-completion search and
 the docs read the vocabulary from. The knowledge base's own tables (levels,
-CPT codes) are checked against it by tests/test_vocabulary.py.
+CPT codes, pain score bands, the candidate values and documentation items of
+kb/completion.lp, the value sets of kb/case_space.lp) and the tables of
+docs/case-vocabulary.md are checked against it by tests/test_vocabulary.py.
 """
 
 from __future__ import annotations
@@ -253,6 +255,14 @@ FINDINGS = Values(
 )
 DAYS = Integer("days", 0, 36500)
 SCORE = Integer("pain score", 0, 10)
+# The severity a pain score implies when pain_severity/1 is absent: (lowest
+# score, highest score, severity), as kb/concepts.lp severity/1 reads it.
+SEVERITY_BANDS: tuple[tuple[int, int, str], ...] = (
+    (0, 0, "none"),
+    (1, 3, "mild"),
+    (4, 6, "moderate"),
+    (7, 10, "severe"),
+)
 
 _P, _D, _E = Kind.PICTURE, Kind.DOCUMENTATION, Kind.EXCLUSION
 
@@ -294,6 +304,11 @@ BY_SIGNATURE: dict[tuple[str, int], Predicate] = {(p.name, len(p.args)): p for p
 
 # Multi-valued documentation items where `none` states "none was done".
 NONE_VALUE_ITEMS = {"imaging": 1, "therapy": 0}
+
+
+def severity_of_score(score: int) -> str:
+    """The pain severity a pain score implies (SEVERITY_BANDS)."""
+    return next(severity for low, high, severity in SEVERITY_BANDS if low <= score <= high)
 
 
 def icd10_valid(code: str) -> bool:

@@ -37,8 +37,7 @@ from engine.diagrams.graph import (
 from engine.diagrams.overlay import case_overlay, holding, requested_procedure
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine
-from tests.policy_cases import Case
-from tests.test_policy_cases import CASES
+from tests.policy_cases import Case, all_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAMS = ROOT / "diagrams"
@@ -148,7 +147,7 @@ def _addressed(case: Case, policy: str) -> str | None:
 
 
 # Boundary cases whose procedure the policy addresses (the others have no diagram).
-DRAWN = [(p, c) for p, c in CASES if _addressed(c, p) is not None]
+DRAWN = [(p, c) for p, c in all_cases() if _addressed(c, p) is not None]
 
 
 @pytest.mark.parametrize(("policy", "case"), DRAWN, ids=[f"{p}: {c.name}" for p, c in DRAWN])

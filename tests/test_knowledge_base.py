@@ -1,4 +1,4 @@
-"""The knowledge base's own structure: labels, citations, vocabulary agreement."""
+"""The knowledge base's own structure: labels, citations, the frame of each policy."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import clingo
 import pytest
 from clingo import ast
 
-from engine import vocabulary
 from engine.knowledge_base import KnowledgeBase
 
 KB = KnowledgeBase()
@@ -108,20 +107,11 @@ def test_citations_quote_the_policy_text(policy: str) -> None:
                 assert passage in original, f"{policy} {cid}: not in the policy text: {passage!r}"
 
 
-def test_kb_levels_match_the_vocabulary() -> None:
-    control = clingo.Control()
-    control.load(KB.path("concepts.lp"))
-    control.ground([("base", [])])
-    levels = sorted(
-        (a.symbol.arguments[2].number, a.symbol.arguments[0].name)
-        for a in control.symbolic_atoms.by_signature("level", 3)
-    )
-    assert tuple(name for _, name in levels) == vocabulary.LEVELS.members
-    codes = {
-        a.symbol.arguments[0].string: a.symbol.arguments[1].name
-        for a in control.symbolic_atoms.by_signature("cpt_procedure", 2)
-    }
-    assert codes == vocabulary.CPT_PROCEDURE
+@pytest.mark.parametrize("policy", POLICIES)
+def test_one_clause_says_which_procedures_the_policy_addresses(policy: str) -> None:
+    """Exactly one scope criterion (it decides not_addressed); headings are notes."""
+    criteria, _ = _criteria_and_labels(policy)
+    assert len([cid for cid, (role, _) in criteria.items() if role == "scope"]) == 1
 
 
 def test_every_policy_defines_its_frame() -> None:
