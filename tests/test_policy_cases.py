@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.boundary_cases import CaseTableError
 from engine.case import read_case
 from engine.determination import PolicyInfo
 from engine.query import describe_policies, evaluate
@@ -82,5 +83,5 @@ def test_a_misspelt_field_in_a_table_is_refused(tmp_path: Path) -> None:
     table = tmp_path / "p.toml"
     table.write_text('[[case]]\nname = "n"\ntests = []\nfacts = ""\nstatus = "s"\ndecide_by = []\n')
     refusal = "p.toml case 1: missing \\[\\], unknown \\['decide_by'\\]"
-    with pytest.raises(ValueError, match=refusal):
+    with pytest.raises(CaseTableError, match=refusal):
         read_table(table)

@@ -60,7 +60,6 @@ def gather(
     cases: dict[str, tuple[BoundaryCase, ...]] = {}
     cases_note = "the boundary-case tables (tests/policy_cases/) are not installed"
     if cases_directory is not None:
-        progress("boundary cases (run once per change of the tables or the rules, then cached)")
         cases = boundary_cases(kb, cases_directory)
         cases_note = ""
 
