@@ -5,17 +5,26 @@ Prints figures; asserts nothing.
     python bench/bench_check.py [--runs N] [--levels N]
 
 Target (issue: consistency checks): `kb check` over all five policies in
-under a minute on a 2-core machine.
+under a minute on a 2-core machine. Also prints the case space's symmetry
+breaking (interchangeable levels taken in order, kb/case_space.lp) against a
+baseline without it, measured in the same run: the dead-rules check of
+tests/test_checks.py on its toy policy with four target levels.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 
@@ -23,11 +32,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_query import kb_command  # noqa: E402
-from engine.checks.findings import PROCEDURES, PolicyFindings, _pair_task, _policy_task  # noqa: E402
-from engine.knowledge_base import KnowledgeBase  # noqa: E402
+from engine.checks.findings import (  # noqa: E402
+    PROCEDURES,
+    PolicyFindings,
+    _pair_task,
+    _policy_task,
+    check,
+)
+from engine.knowledge_base import CASE_SPACE, DEFAULT_DIRECTORY, KnowledgeBase  # noqa: E402
 from engine.query import describe_policies  # noqa: E402
 
 TARGET_S = 60.0
+TOY = ROOT / "tests" / "fixtures" / "checks" / "toy_dead.lp"
+SHARED = ("concepts.lp", "determination.lp", "completion.lp")
+# The rule of kb/case_space.lp that orders interchangeable levels; the baseline
+# never derives it.
+ORDERING = "level_before(A, B) :- "
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def end_to_end(runs: int, levels: int) -> float:
@@ -36,14 +61,16 @@ def end_to_end(runs: int, levels: int) -> float:
     medians = {}
     for output in ("text", "json"):
         command = [*kb_command(), "check", "--fresh", "--levels", str(levels), "--format", output]
-        samples = []
+        samples, cpu = [], []
         for _ in range(runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), _children_cpu()
             done = subprocess.run(command, check=True, capture_output=True, text=True)
             samples.append(time.perf_counter() - start)
+            cpu.append(_children_cpu() - start_cpu)
         medians[output] = statistics.median(samples)
         print(
-            f"  kb check --format {output:<5} {medians[output]:6.1f} s"
+            f"  kb check --format {output:<5} {medians[output]:6.1f} s wall"
+            f"  {statistics.median(cpu):6.1f} s CPU"
             f"  ({len(done.stdout.splitlines())} lines of output)"
         )
     return max(medians.values())
@@ -83,6 +110,42 @@ def phases(levels: int) -> None:
     print(f"  sum of the tasks: {total:.1f} s (kb check spreads them over the CPUs)")
 
 
+def _toy_kb(directory: Path, *, ordered: bool) -> KnowledgeBase:
+    """The toy dead-rules knowledge base, with the case space as shipped or,
+    for the baseline, without its ordering of interchangeable levels."""
+    for name in SHARED:
+        shutil.copy(Path(DEFAULT_DIRECTORY) / name, directory / name)
+    shutil.copy(TOY, directory / TOY.name)
+    space = (Path(DEFAULT_DIRECTORY) / CASE_SPACE).read_text()
+    if not ordered:
+        space, found = re.subn(re.escape(ORDERING), ORDERING + "#false, ", space)
+        if found != 1:
+            raise SystemExit(f"{CASE_SPACE}: expected one rule starting {ORDERING!r}")
+    (directory / CASE_SPACE).write_text(space)
+    return KnowledgeBase(str(directory))
+
+
+def _timed(task: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys) of a task run in this process."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    task()
+    return time.perf_counter() - start, time.process_time() - start_cpu
+
+
+def symmetry_breaking(levels: int = 4) -> None:
+    """The toy dead-rules check (jobs=1, no matrix) with and without the ordering."""
+    figures = {}
+    for ordered in (False, True):
+        with tempfile.TemporaryDirectory() as directory:
+            kb = _toy_kb(Path(directory), ordered=ordered)
+            figures[ordered] = _timed(partial(check, kb, matrix=False, jobs=1, levels=levels))
+        label = "as shipped" if ordered else "baseline, levels not ordered"
+        wall, cpu = figures[ordered]
+        print(f"    {label:<32} {wall:6.2f} s wall  {cpu:6.2f} s CPU")
+    ratio = figures[False][1] / max(figures[True][1], 1e-9)
+    print(f"    CPU time, baseline / as shipped: {ratio:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1)
@@ -95,6 +158,8 @@ def main() -> None:
     print(f"  {verdict} the target of {TARGET_S:.0f} s")
     print("Where the time goes (one process):")
     phases(args.levels)
+    print("Symmetry breaking: toy dead-rules check with 4 target levels (one process):")
+    symmetry_breaking()
 
 
 if __name__ == "__main__":
