@@ -1,4 +1,6 @@
-"""One clingo run: the knowledge base's files plus a case's facts in, atoms out.
+"""The one wrapper around clingo's Control: the knowledge base's files plus a
+case's facts in, atoms out; several questions may be asked of one grounded
+program (assumptions, externals, enumeration modes).
 
 Every clingo failure becomes a KnowledgeBaseError with our message first and
 clingo's after; an unsatisfiable program is an error, never an empty answer.
@@ -6,9 +8,11 @@ clingo's after; an unsatisfiable program is an error, never an empty answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 
 import clingo
+from clingo import ast
 
 from engine.errors import KnowledgeBaseError
 
@@ -29,23 +33,68 @@ class Messages:
         return f"{what}:\n{details}"
 
 
-class Solver:
-    """A grounded program over which one or more questions can be asked."""
+@functools.cache
+def statements(path: str) -> tuple[ast.AST, ...]:
+    """A file's statements, parsed once per process."""
+    found: list[ast.AST] = []
+    ast.parse_files([path], found.append)
+    return tuple(found)
 
-    def __init__(self, files: Sequence[str], facts: str, options: Sequence[str] = ()) -> None:
+
+def _is_show(statement: ast.AST) -> bool:
+    return statement.ast_type in (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
+
+
+class Solver:
+    """A grounded program over which one or more questions can be asked.
+
+    With `shown`, the files' own #show statements are dropped and `shown`
+    (e.g. "#show item/1.") decides what each model shows: a search reads
+    only the atoms it needs.
+    """
+
+    def __init__(
+        self,
+        files: Sequence[str],
+        facts: str,
+        options: Sequence[str] = (),
+        *,
+        shown: str | None = None,
+    ) -> None:
         self._messages = Messages()
         # --warn=none: the knowledge base reads case predicates a case may not
         # state; clingo's "atom does not occur in any rule head" notes are noise.
         arguments = ["--warn=none", *options]
         self._control = clingo.Control(arguments, logger=self._messages.log, message_limit=20)
         try:
-            for path in files:
-                self._control.load(path)
+            if shown is None:
+                for path in files:
+                    self._control.load(path)
+            else:
+                self._build(files)
+                self._control.add("base", [], shown)
             self._control.add("base", [], facts)
             self._control.ground([("base", [])])
         except RuntimeError as error:
             message = self._describe("the knowledge base failed to load", error)
             raise KnowledgeBaseError(message) from None
+
+    def _build(self, files: Sequence[str]) -> None:
+        """The files' statements without their #show statements."""
+        with ast.ProgramBuilder(self._control) as builder:
+            for path in files:
+                for statement in statements(path):
+                    if not _is_show(statement):
+                        builder.add(statement)
+
+    def is_external(self, symbol: clingo.Symbol) -> bool:
+        atom = self._control.symbolic_atoms[symbol]
+        return atom is not None and atom.is_external
+
+    def assign(self, externals: Iterable[tuple[clingo.Symbol, bool]]) -> None:
+        """Set external atoms for the next solve calls (an unknown atom is skipped)."""
+        for symbol, value in externals:
+            self._control.assign_external(symbol, value)
 
     def _describe(self, what: str, error: Exception) -> str:
         return self._messages.describe(what, error)
