@@ -292,6 +292,11 @@ def check(
     sys.stdout.write(check_json(report) if output == Format.json else check_text(report))
 
 
+from cli.batch import batch_command  # noqa: E402  (after the app it joins)
+
+app.command(name="batch")(batch_command)
+
+
 def run() -> None:
     """Entry point of the `kb` console script.
 
