@@ -43,7 +43,7 @@ MAX_ALTERNATIVES = 400
 # is projected on the items without a #project directive, which would also
 # project the brave-consequence solves on the same grounding).
 ITEM_SEARCH = ["--heuristic=Domain", "--enum-mode=domRec", "--models=0"]
-SHOWN = "#show add/1.\n#show item/1.\n#show decided_by/3.\n"
+SHOWN = "#show add/1.\n"
 
 # (policy, level) -> the alternative sets of items that would complete the level
 MissingByLevel = dict[tuple[str, str], tuple[Missing, ...]]
@@ -105,7 +105,14 @@ class _PolicySearch:
         for option in self.solver.atoms_of("option", 2):
             fact, item = option.arguments
             self.item_of[fact] = item
-        self.items = sorted(set(self.item_of.values()))
+        items = sorted(set(self.item_of.values()))
+        literals = {i: self.solver.literal(clingo.Function("item", [i])) for i in items}
+        self.item_literals = {i: lit for i, lit in literals.items() if lit is not None}
+        self.indications = [
+            c.arguments[1]
+            for c in self.solver.atoms_of("criterion", 4)
+            if c.arguments[2].name == "indication"
+        ]
         self.breaks = sorted({a.arguments[0].number for a in self.solver.atoms_of("day_break", 1)})
 
     def level(self, level: str) -> tuple[Missing, ...]:
@@ -121,16 +128,12 @@ class _PolicySearch:
 
     def _minimal_sets(self, goal: clingo.Symbol, level: str) -> list[_RawSet]:
         self.solver.set_enumeration("domRec", "no")
+        policy, place = clingo.Function(self.policy), clingo.Function(level)
+        deciding = [clingo.Function("decided_by", [policy, c, place]) for c in self.indications]
         found = []
-        for shown in self.solver.models([goal], limit=MAX_ALTERNATIVES):
+        for shown in self.solver.models([goal], MAX_ALTERNATIVES, deciding):
             added = [a.arguments[0] for a in shown if a.name == "add"]
-            criteria = tuple(
-                sorted(
-                    a.arguments[1].string
-                    for a in shown
-                    if a.name == "decided_by" and a.arguments[2].name == level
-                )
-            )
+            criteria = tuple(sorted(a.arguments[1].string for a in shown if a.name == "decided_by"))
             example = {self.item_of[fact]: fact for fact in added}
             found.append(_RawSet(frozenset(example), example, criteria))
         return sorted(found, key=lambda s: (len(s.items), sorted(map(str, s.items))))
@@ -138,8 +141,10 @@ class _PolicySearch:
     def _values(self, goal: clingo.Symbol, found: _RawSet) -> _Alternative:
         """The facts each item of the set may be documented with (brave
         consequences with exactly this set documented)."""
-        assumptions = [(goal, True)] + [
-            (clingo.Function("item", [item]), item in found.items) for item in self.items
+        assumptions: list[tuple[clingo.Symbol, bool] | int] = [(goal, True)]
+        assumptions += [
+            literal if item in found.items else -literal
+            for item, literal in self.item_literals.items()
         ]
         self.solver.set_enumeration("brave", "no")
         shown = self.solver.last_model(assumptions) or []

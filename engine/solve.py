@@ -114,26 +114,37 @@ class Solver:
         solve.project = project
 
     def models(
-        self, assumptions: Sequence[clingo.Symbol], limit: int = 0
+        self,
+        assumptions: Sequence[clingo.Symbol],
+        limit: int = 0,
+        contains: Sequence[clingo.Symbol] = (),
     ) -> list[list[clingo.Symbol]]:
-        """The shown atoms of each model under these assumptions (all true)."""
+        """The shown atoms of each model under these assumptions (all true),
+        and those of `contains` the model holds."""
         found: list[list[clingo.Symbol]] = []
         literals = [(symbol, True) for symbol in assumptions]
         try:
             with self._control.solve(assumptions=literals, yield_=True) as handle:
                 for model in handle:
-                    found.append(model.symbols(shown=True))
+                    held = [atom for atom in contains if model.contains(atom)]
+                    found.append([*model.symbols(shown=True), *held])
                     if limit and len(found) >= limit:
                         break
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return found
 
+    def literal(self, symbol: clingo.Symbol) -> int | None:
+        """The solver literal of a ground atom (for assumptions), None if there is none."""
+        atom = self._control.symbolic_atoms[symbol]
+        return None if atom is None else atom.literal
+
     def last_model(
-        self, assumptions: Sequence[tuple[clingo.Symbol, bool]], limit: int = 0
+        self, assumptions: Sequence[tuple[clingo.Symbol, bool] | int], limit: int = 0
     ) -> list[clingo.Symbol] | None:
         """The shown atoms of the last model (in brave mode: the brave
-        consequences), under signed assumptions; None if there is none."""
+        consequences), under signed assumptions (or solver literals, negative
+        for false); None if there is none."""
         shown: list[clingo.Symbol] | None = None
         try:
             with self._control.solve(assumptions=list(assumptions), yield_=True) as handle:
