@@ -40,7 +40,9 @@ def ratio_line(label: str, kb: KnowledgeBase, text: str, runs: int) -> float:
     closed = median_ms(lambda: determine(case, kb, closed_world=True), runs)
     opened = median_ms(lambda: determine(case, kb), runs)
     ratio = opened / closed
-    print(f"  {label:<14} closed-world {closed:8.1f} ms   open-world {opened:8.1f} ms   {ratio:5.1f}x")
+    print(
+        f"  {label:<14} closed-world {closed:8.1f} ms   open-world {opened:8.1f} ms   {ratio:5.1f}x"
+    )
     return ratio
 
 

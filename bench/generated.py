@@ -13,8 +13,14 @@ from engine.vocabulary import LEVELS
 
 DAYS = [1, 20, 27, 28, 29, 41, 42, 43, 60, 83, 84, 85, 181, 182, 183, 400]
 CAUSES = ["osteoporotic", "traumatic", "multiple_myeloma", "hemangioma", "osteolytic_metastasis"]
-FLAGS = ["therapy_failed", "hospitalized_for_pain", "functional_impairment",
-         "ambulation_prevented", "osteoporosis_program", "transfers_prevented"]
+FLAGS = [
+    "therapy_failed",
+    "hospitalized_for_pain",
+    "functional_impairment",
+    "ambulation_prevented",
+    "osteoporosis_program",
+    "transfers_prevented",
+]
 
 
 def case_text(rng: random.Random) -> str:
@@ -49,9 +55,11 @@ def cases(count: int, seed: int = 12) -> list[str]:
 
 
 def undocumented(levels: int) -> str:
-    """The picture only (osteoporotic fractures), at the first `levels` levels."""
+    """The picture only (osteoporotic fractures) at `levels` levels, the
+    nearest to L1 first (one level: L1, as examples/undocumented_osteoporotic_l1.lp)."""
+    order = sorted(LEVELS.members, key=lambda name: abs(LEVELS.members.index(name) - 19))
     lines = ["procedure(vertebroplasty)."]
-    for level in LEVELS.members[:levels]:
+    for level in order[:levels]:
         lines += [f"target({level}).", f"fracture({level}, osteoporotic)."]
     return "\n".join(lines) + "\n"
 

@@ -108,6 +108,7 @@ class _PolicySearch:
         items = sorted(set(self.item_of.values()))
         literals = {i: self.solver.literal(clingo.Function("item", [i])) for i in items}
         self.item_literals = {i: lit for i, lit in literals.items() if lit is not None}
+        self.targets = {str(a.arguments[0]) for a in self.solver.atoms_of("target", 1)}
         self.indications = [
             c.arguments[1]
             for c in self.solver.atoms_of("criterion", 4)
@@ -121,40 +122,64 @@ class _PolicySearch:
         )
         if not self.solver.has_atom(goal):
             return ()
-        raw = self._minimal_sets(goal, level)
-        alternatives = _merged([self._values(goal, found) for found in raw])
+        elsewhere = [
+            -literal
+            for item, literal in self.item_literals.items()
+            if self._other_level(item, level)
+        ]
+        raw = self._minimal_sets(goal, level, elsewhere)
+        groups = _grouped(raw)
+        alternatives = _merged([self._values(goal, group, elsewhere) for group in groups])
         described = [self._missing(alternative) for alternative in alternatives]
         return tuple(sorted(described, key=lambda m: (len(m.items), [str(i) for i in m.items])))
 
-    def _minimal_sets(self, goal: clingo.Symbol, level: str) -> list[_RawSet]:
+    def _other_level(self, item: clingo.Symbol, level: str) -> bool:
+        """An item documented at another target level than this one."""
+        places = {str(a) for a in item.arguments} & self.targets
+        return bool(places) and level not in places
+
+    def _minimal_sets(self, goal: clingo.Symbol, level: str, elsewhere: list[int]) -> list[_RawSet]:
         self.solver.set_enumeration("domRec", "no")
         policy, place = clingo.Function(self.policy), clingo.Function(level)
         deciding = [clingo.Function("decided_by", [policy, c, place]) for c in self.indications]
         found = []
-        for shown in self.solver.models([goal], MAX_ALTERNATIVES, deciding):
+        for shown in self.solver.models([(goal, True), *elsewhere], MAX_ALTERNATIVES, deciding):
             added = [a.arguments[0] for a in shown if a.name == "add"]
             criteria = tuple(sorted(a.arguments[1].string for a in shown if a.name == "decided_by"))
             example = {self.item_of[fact]: fact for fact in added}
             found.append(_RawSet(frozenset(example), example, criteria))
         return sorted(found, key=lambda s: (len(s.items), sorted(map(str, s.items))))
 
-    def _values(self, goal: clingo.Symbol, found: _RawSet) -> _Alternative:
-        """The facts each item of the set may be documented with (brave
-        consequences with exactly this set documented)."""
-        assumptions: list[tuple[clingo.Symbol, bool] | int] = [(goal, True)]
+    def _values(self, goal: clingo.Symbol, group: _Group, elsewhere: list[int]) -> _Alternative:
+        """The facts each item of a group of sets may be documented with: brave
+        consequences with exactly the group's common items documented and one
+        of its varying items (kb/completion.lp one_of/1)."""
+        first = group.members[0]
+        varying = set(group.varying)
+        assumptions: list[tuple[clingo.Symbol, bool] | int] = [(goal, True), *elsewhere]
         assumptions += [
-            literal if item in found.items else -literal
+            literal if item in first.items else -literal
             for item, literal in self.item_literals.items()
+            if item not in varying
         ]
+        one_of = [(clingo.Function("one_of", [item]), True) for item in group.varying]
+        self.solver.assign(one_of)
         self.solver.set_enumeration("brave", "no")
-        shown = self.solver.last_model(assumptions) or []
-        possible: dict[clingo.Symbol, set[clingo.Symbol]] = {item: set() for item in found.items}
+        try:
+            shown = self.solver.last_model(assumptions) or []
+        finally:
+            self.solver.assign((atom, False) for atom, _ in one_of)
+        # The varying items are reported as one: the item of the first set.
+        key = {item: item for item in first.items}
+        reported = [item for item in first.items if item in varying]
+        key.update(dict.fromkeys(group.varying, *reported))
+        possible: dict[clingo.Symbol, set[clingo.Symbol]] = {k: set() for k in set(key.values())}
         for atom in shown:
-            if atom.name == "add":
-                fact = atom.arguments[0]
-                possible[self.item_of[fact]].add(fact)
+            fact = atom.arguments[0]
+            possible[key[self.item_of[fact]]].add(fact)
         values = {item: frozenset(facts) for item, facts in possible.items()}
-        return _Alternative(values, found.example, found.criteria)
+        criteria = tuple(sorted({c for member in group.members for c in member.criteria}))
+        return _Alternative(values, first.example, criteria)
 
     def _missing(self, alternative: _Alternative) -> Missing:
         items = sorted(
@@ -171,6 +196,36 @@ class _PolicySearch:
 # Items that differ only in a kind of therapy: alternatives that differ in one
 # such item alone are reported once, with the kinds listed.
 _KIND_FAMILIES = ("therapy", "contraindicated")
+
+
+class _Group(NamedTuple):
+    """Minimal sets equal but for one item of a kind family (the varying item)."""
+
+    members: list[_RawSet]
+    varying: tuple[clingo.Symbol, ...]  # () for a set alone
+
+
+def _grouped(raw: list[_RawSet]) -> list[_Group]:
+    """The sets grouped by what they share, largest groups first taken: one
+    brave solve per group instead of one per set."""
+    candidates: dict[tuple[frozenset[clingo.Symbol], str], list[tuple[_RawSet, clingo.Symbol]]]
+    candidates = {}
+    for found in raw:
+        for item in sorted(found.items):
+            if item.name in _KIND_FAMILIES:
+                rest = found.items - {item}
+                candidates.setdefault((rest, item.name), []).append((found, item))
+    groups: list[_Group] = []
+    taken: set[frozenset[clingo.Symbol]] = set()
+    for members in sorted(candidates.values(), key=lambda m: (-len(m), str(m[0][1]))):
+        free = [(found, item) for found, item in members if found.items not in taken]
+        if len(free) > 1:
+            taken.update(found.items for found, _ in free)
+            groups.append(_Group([f for f, _ in free], tuple(item for _, item in free)))
+    groups += [_Group([found], ()) for found in raw if found.items not in taken]
+    return sorted(
+        groups, key=lambda g: (len(g.members[0].items), sorted(map(str, g.members[0].items)))
+    )
 
 
 def _merged(alternatives: list[_Alternative]) -> list[_Alternative]:

@@ -115,14 +115,14 @@ class Solver:
 
     def models(
         self,
-        assumptions: Sequence[clingo.Symbol],
+        assumptions: Sequence[tuple[clingo.Symbol, bool] | int],
         limit: int = 0,
         contains: Sequence[clingo.Symbol] = (),
     ) -> list[list[clingo.Symbol]]:
-        """The shown atoms of each model under these assumptions (all true),
-        and those of `contains` the model holds."""
+        """The shown atoms of each model under signed assumptions (or solver
+        literals), and those of `contains` the model holds."""
         found: list[list[clingo.Symbol]] = []
-        literals = [(symbol, True) for symbol in assumptions]
+        literals = list(assumptions)
         try:
             with self._control.solve(assumptions=literals, yield_=True) as handle:
                 for model in handle:
