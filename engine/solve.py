@@ -41,8 +41,11 @@ def statements(path: str) -> tuple[ast.AST, ...]:
     return tuple(found)
 
 
-def _is_show(statement: ast.AST) -> bool:
-    return statement.ast_type in (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
+@functools.cache
+def _statements_unshown(path: str) -> tuple[ast.AST, ...]:
+    """A file's statements but its #show statements, once per process."""
+    hidden = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
+    return tuple(s for s in statements(path) if s.ast_type not in hidden)
 
 
 class Solver:
@@ -83,9 +86,8 @@ class Solver:
         """The files' statements without their #show statements."""
         with ast.ProgramBuilder(self._control) as builder:
             for path in files:
-                for statement in statements(path):
-                    if not _is_show(statement):
-                        builder.add(statement)
+                for statement in _statements_unshown(path):
+                    builder.add(statement)
 
     def is_external(self, symbol: clingo.Symbol) -> bool:
         atom = self._control.symbolic_atoms[symbol]

@@ -1,0 +1,134 @@
+"""kb batch against one process per case and against one process looping
+kb query's function, on generated cases, closed-world and with the
+missing-documentation search; and the batch's peak memory as cases grow.
+
+Goals (issue 12, ratios in one run): kb batch at least 30x the cases/s of one
+process per case closed-world, at least 10x with the search; memory flat in
+the number of cases. One process per case is timed on a sample (it is the
+slow baseline: a whole `kb query` start-up per case).
+
+    .venv/bin/python bench/bench_batch.py [--cases 1000,10000] [--sample 20] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generated import cases  # noqa: E402
+from engine.case import read_case  # noqa: E402
+from engine.knowledge_base import KnowledgeBase  # noqa: E402
+from engine.query import determine  # noqa: E402
+from engine.render import determination_json  # noqa: E402
+
+KB_SCRIPT = str(Path(sys.executable).parent / "kb")
+
+# Runs a command and prints its peak resident memory (children included), in kB.
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+)
+
+
+def batch_rate(source: Path, out: Path, closed: bool, workers: int | None) -> tuple[float, int]:
+    """Cases/s of one kb batch run, and its peak memory in MB."""
+    command = [KB_SCRIPT, "batch", str(source), "--out", str(out)]
+    command += ["--closed-world"] if closed else []
+    command += ["--workers", str(workers)] if workers else []
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK, *command], capture_output=True, text=True, check=True
+    )
+    elapsed = time.perf_counter() - start
+    peak_kb, code = (int(x) for x in result.stdout.split())
+    assert code == 0, f"kb batch failed ({code})"
+    count = sum(1 for _ in out.open())
+    return count / elapsed, peak_kb // 1024
+
+
+def process_per_case_rate(texts: list[str], directory: Path, closed: bool) -> float:
+    """Cases/s of one `kb query --format json` process per case."""
+    paths = []
+    for number, text in enumerate(texts):
+        path = directory / f"case{number}.lp"
+        path.write_text(text)
+        paths.append(path)
+    flags = ["--closed-world"] if closed else []
+    start = time.perf_counter()
+    for path in paths:
+        subprocess.run(
+            [KB_SCRIPT, "query", "--facts", str(path), "--format", "json", *flags],
+            capture_output=True,
+            check=True,
+        )
+    return len(paths) / (time.perf_counter() - start)
+
+
+def in_process_rate(texts: list[str], closed: bool) -> float:
+    """Cases/s of one process looping kb query's function (validate, determine, JSON)."""
+    kb = KnowledgeBase()
+    start = time.perf_counter()
+    for number, text in enumerate(texts):
+        case = read_case(text, f"case{number}")
+        json.dumps([determination_json(d) for d in determine(case, kb, closed_world=closed)])
+    return len(texts) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", default="1000,10000")
+    parser.add_argument("--sample", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=None)
+    options = parser.parse_args()
+    sizes = [int(n) for n in options.cases.split(",")]
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as temporary:
+        directory = Path(temporary)
+        sample = cases(options.sample, seed=7)
+        loop_sample = cases(max(options.sample * 10, 100), seed=8)
+        peaks: dict[tuple[int, bool], int] = {}
+        for closed in (True, False):
+            mode = "closed-world" if closed else "with the search"
+            print(f"{mode}:")
+            per_process = process_per_case_rate(sample, directory, closed)
+            looping = in_process_rate(loop_sample, closed)
+            print(
+                f"  one process per case        {per_process:8.1f} cases/s (sample {len(sample)})"
+            )
+            gain = looping / per_process
+            print(f"  one process, kb query loop  {looping:8.1f} cases/s ({gain:5.1f}x)")
+            for size in sizes:
+                source = directory / f"cases{size}.jsonl"
+                if not source.exists():
+                    with source.open("w") as handle:
+                        for number, text in enumerate(cases(size)):
+                            handle.write(json.dumps({"id": f"c{number}", "facts": text}) + "\n")
+                rate, peak = batch_rate(source, directory / "out.jsonl", closed, options.workers)
+                peaks[(size, closed)] = peak
+                ratio = rate / per_process
+                goal = 30 if closed else 10
+                verdict = "met" if ratio >= goal else "NOT met"
+                print(
+                    f"  kb batch, {size:>6} cases     {rate:8.1f} cases/s ({ratio:5.1f}x one"
+                    f" process per case; goal >= {goal}x: {verdict}); peak {peak} MB"
+                )
+        for closed in (True, False):
+            first, last = peaks[(sizes[0], closed)], peaks[(sizes[-1], closed)]
+            mode = "closed-world" if closed else "with the search"
+            print(
+                f"peak memory {mode}: {first} MB at {sizes[0]} cases, {last} MB at {sizes[-1]}"
+                f" ({last / first:.2f}x for {sizes[-1] / sizes[0]:.0f}x the cases)"
+            )
+
+
+if __name__ == "__main__":
+    main()
