@@ -11,28 +11,17 @@ shared machine absolute times are noisy, ratios less so.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_query import median_ms  # noqa: E402
 from bench.generated import many_policies, undocumented  # noqa: E402
 from engine.case import read_case  # noqa: E402
 from engine.knowledge_base import KnowledgeBase  # noqa: E402
 from engine.query import determine  # noqa: E402
-
-
-def median_ms(run: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def ratio_line(label: str, kb: KnowledgeBase, text: str, runs: int) -> float:
