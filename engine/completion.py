@@ -64,42 +64,46 @@ def missing_documentation(
     """For each (policy, level) short of medically necessary on the documented
     facts, the minimal sets of items whose documentation would complete it
     (levels no documentation can complete are left out)."""
-    by_policy: dict[str, list[str]] = {}
-    for policy, level in short:
-        by_policy.setdefault(policy, []).append(level)
-    facts = completion_facts(case)
+    wanted = sorted(set(short))
+    if not wanted:
+        return {}
+    search = _Search(kb, sorted({policy for policy, _ in wanted}), completion_facts(case))
     found: MissingByLevel = {}
-    for policy in sorted(by_policy):
-        search = _PolicySearch(kb, policy, facts)
-        for level in by_policy[policy]:
-            alternatives = search.level(level)
-            if alternatives:
-                found[(policy, level)] = alternatives
+    for policy, level in wanted:
+        alternatives = search.level(policy, level)
+        if alternatives:
+            found[(policy, level)] = alternatives
     return found
 
 
-class _RawSet(NamedTuple):
-    """One minimal item set as the enumeration found it."""
-
-    items: frozenset[clingo.Symbol]
-    example: dict[clingo.Symbol, clingo.Symbol]  # item -> the fact that documents it
-    criteria: tuple[str, ...]
-
-
 class _Alternative(NamedTuple):
-    """One reported set: for each item, the facts it may be documented with."""
+    """One reported set: for each item, the facts it may be documented with,
+    and one completion (item -> fact) with the indications it meets."""
 
     values: dict[clingo.Symbol, frozenset[clingo.Symbol]]
     example: dict[clingo.Symbol, clingo.Symbol]
     criteria: tuple[str, ...]
 
 
-class _PolicySearch:
-    """kb/completion.lp grounded once for one policy and one case."""
+class _Goal(NamedTuple):
+    """One level's search: its goal, and the assumptions that hold throughout."""
 
-    def __init__(self, kb: KnowledgeBase, policy: str, facts: str) -> None:
-        files = kb.files([policy], completion=True)
-        self.policy = policy
+    policy: str
+    level: str
+    assumptions: list[tuple[clingo.Symbol, bool] | int]  # the goal; other levels' items absent
+    deciding: list[clingo.Symbol]  # decided_by/3 atoms of the policy's indications there
+
+
+class _Search:
+    """kb/completion.lp grounded once for a case and the policies searched.
+
+    Every answer is a semantic property of the program (the minimal sets,
+    brave consequences, the least example in a fixed order), never the first
+    model found, so a policy's answer does not depend on the other policies
+    grounded with it or on the order of the searches."""
+
+    def __init__(self, kb: KnowledgeBase, policies: list[str], facts: str) -> None:
+        files = kb.files(policies, completion=True)
         self.solver = Solver(files, facts, ITEM_SEARCH, shown=SHOWN)
         self.item_of: dict[clingo.Symbol, clingo.Symbol] = {}
         for option in self.solver.atoms_of("option", 2):
@@ -109,17 +113,16 @@ class _PolicySearch:
         literals = {i: self.solver.literal(clingo.Function("item", [i])) for i in items}
         self.item_literals = {i: lit for i, lit in literals.items() if lit is not None}
         self.targets = {str(a.arguments[0]) for a in self.solver.atoms_of("target", 1)}
-        self.indications = [
-            c.arguments[1]
-            for c in self.solver.atoms_of("criterion", 4)
-            if c.arguments[2].name == "indication"
-        ]
+        self.indications: dict[str, list[clingo.Symbol]] = {}
+        for criterion in self.solver.atoms_of("criterion", 4):
+            policy, cid, role, _ = criterion.arguments
+            if role.name == "indication":
+                self.indications.setdefault(policy.name, []).append(cid)
         self.breaks = sorted({a.arguments[0].number for a in self.solver.atoms_of("day_break", 1)})
 
-    def level(self, level: str) -> tuple[Missing, ...]:
-        goal = clingo.Function(
-            "level_status", [clingo.Function(n) for n in (self.policy, level, MEDICALLY_NECESSARY)]
-        )
+    def level(self, policy: str, level: str) -> tuple[Missing, ...]:
+        names = [clingo.Function(n) for n in (policy, level, MEDICALLY_NECESSARY)]
+        goal = clingo.Function("level_status", names)
         if not self.solver.has_atom(goal):
             return ()
         elsewhere = [
@@ -127,9 +130,13 @@ class _PolicySearch:
             for item, literal in self.item_literals.items()
             if self._other_level(item, level)
         ]
-        raw = self._minimal_sets(goal, level, elsewhere)
-        groups = _grouped(raw)
-        alternatives = _merged([self._values(goal, group, elsewhere) for group in groups])
+        deciding = [
+            clingo.Function("decided_by", [names[0], c, names[1]])
+            for c in self.indications.get(policy, [])
+        ]
+        search = _Goal(policy, level, [(goal, True), *elsewhere], deciding)
+        groups = _grouped(self._minimal_sets(search))
+        alternatives = _merged([self._alternative(search, group) for group in groups])
         described = [self._missing(alternative) for alternative in alternatives]
         return tuple(sorted(described, key=lambda m: (len(m.items), [str(i) for i in m.items])))
 
@@ -138,48 +145,75 @@ class _PolicySearch:
         places = {str(a) for a in item.arguments} & self.targets
         return bool(places) and level not in places
 
-    def _minimal_sets(self, goal: clingo.Symbol, level: str, elsewhere: list[int]) -> list[_RawSet]:
+    def _minimal_sets(self, search: _Goal) -> list[frozenset[clingo.Symbol]]:
         self.solver.set_enumeration("domRec", "no")
-        policy, place = clingo.Function(self.policy), clingo.Function(level)
-        deciding = [clingo.Function("decided_by", [policy, c, place]) for c in self.indications]
-        found = []
-        for shown in self.solver.models([(goal, True), *elsewhere], MAX_ALTERNATIVES, deciding):
-            added = [a.arguments[0] for a in shown if a.name == "add"]
-            criteria = tuple(sorted(a.arguments[1].string for a in shown if a.name == "decided_by"))
-            example = {self.item_of[fact]: fact for fact in added}
-            found.append(_RawSet(frozenset(example), example, criteria))
-        return sorted(found, key=lambda s: (len(s.items), sorted(map(str, s.items))))
+        found = {
+            frozenset(self.item_of[a.arguments[0]] for a in shown if a.name == "add")
+            for shown in self.solver.models(search.assumptions, MAX_ALTERNATIVES)
+        }
+        return sorted(found, key=lambda items: (len(items), sorted(map(str, items))))
 
-    def _values(self, goal: clingo.Symbol, group: _Group, elsewhere: list[int]) -> _Alternative:
-        """The facts each item of a group of sets may be documented with: brave
+    def _alternative(self, search: _Goal, group: _Group) -> _Alternative:
+        """The facts each item of a group of sets may be documented with (brave
         consequences with exactly the group's common items documented and one
-        of its varying items (kb/completion.lp one_of/1)."""
+        of its varying items, kb/completion.lp one_of/1), and the group's
+        least completion."""
         first = group.members[0]
         varying = set(group.varying)
-        assumptions: list[tuple[clingo.Symbol, bool] | int] = [(goal, True), *elsewhere]
-        assumptions += [
-            literal if item in first.items else -literal
+        assumptions = search.assumptions + [
+            literal if item in first else -literal
             for item, literal in self.item_literals.items()
             if item not in varying
         ]
         one_of = [(clingo.Function("one_of", [item]), True) for item in group.varying]
         self.solver.assign(one_of)
-        self.solver.set_enumeration("brave", "no")
         try:
+            self.solver.set_enumeration("brave", "no")
             shown = self.solver.last_model(assumptions) or []
+            # The varying items are reported as one: the item of the first set.
+            key = {item: item for item in first}
+            reported = [item for item in first if item in varying]
+            key.update(dict.fromkeys(group.varying, *reported))
+            possible: dict[clingo.Symbol, set[clingo.Symbol]] = {k: set() for k in key.values()}
+            for atom in shown:
+                fact = atom.arguments[0]
+                possible[key[self.item_of[fact]]].add(fact)
+            values = {item: frozenset(facts) for item, facts in possible.items()}
+            example, criteria = self._least_example(search, assumptions, values)
         finally:
             self.solver.assign((atom, False) for atom, _ in one_of)
-        # The varying items are reported as one: the item of the first set.
-        key = {item: item for item in first.items}
-        reported = [item for item in first.items if item in varying]
-        key.update(dict.fromkeys(group.varying, *reported))
-        possible: dict[clingo.Symbol, set[clingo.Symbol]] = {k: set() for k in set(key.values())}
-        for atom in shown:
-            fact = atom.arguments[0]
-            possible[key[self.item_of[fact]]].add(fact)
-        values = {item: frozenset(facts) for item, facts in possible.items()}
-        criteria = tuple(sorted({c for member in group.members for c in member.criteria}))
-        return _Alternative(values, first.example, criteria)
+        return _Alternative(values, example, criteria)
+
+    def _least_example(
+        self,
+        search: _Goal,
+        assumptions: list[tuple[clingo.Symbol, bool] | int],
+        values: dict[clingo.Symbol, frozenset[clingo.Symbol]],
+    ) -> tuple[dict[clingo.Symbol, clingo.Symbol], tuple[str, ...]]:
+        """The completion taking, item by item in a fixed order, the least value
+        that still completes the level; and the indications it meets."""
+        self.solver.set_enumeration("auto", "no")
+        ordered = {item: sorted(facts, key=_fact_order) for item, facts in sorted(values.items())}
+        least = [self._add(facts[0]) for facts in ordered.values()]
+        model = self.solver.models(assumptions + least, 1, search.deciding)
+        chosen: dict[clingo.Symbol, clingo.Symbol] = {}
+        if model:
+            chosen = {item: facts[0] for item, facts in ordered.items()}
+        else:
+            for item, facts in ordered.items():
+                fixed = [self._add(fact) for fact in chosen.values()]
+                for fact in facts:
+                    model = self.solver.models(
+                        assumptions + fixed + [self._add(fact)], 1, search.deciding
+                    )
+                    if model:
+                        chosen[item] = fact
+                        break
+        criteria = tuple(sorted(a.arguments[1].string for a in model[0] if a.name == "decided_by"))
+        return chosen, criteria
+
+    def _add(self, fact: clingo.Symbol) -> tuple[clingo.Symbol, bool] | int:
+        return (clingo.Function("add", [fact]), True)
 
     def _missing(self, alternative: _Alternative) -> Missing:
         items = sorted(
@@ -193,6 +227,14 @@ class _PolicySearch:
         return Missing(tuple(items), example, alternative.criteria)
 
 
+def _fact_order(fact: clingo.Symbol) -> tuple[tuple[int, int, str], ...]:
+    """Facts in a fixed order: numbers by value, names alphabetically."""
+    return tuple(
+        (0, a.number, "") if a.type == clingo.SymbolType.Number else (1, 0, str(a))
+        for a in fact.arguments
+    )
+
+
 # Items that differ only in a kind of therapy: alternatives that differ in one
 # such item alone are reported once, with the kinds listed.
 _KIND_FAMILIES = ("therapy", "contraindicated")
@@ -201,31 +243,28 @@ _KIND_FAMILIES = ("therapy", "contraindicated")
 class _Group(NamedTuple):
     """Minimal sets equal but for one item of a kind family (the varying item)."""
 
-    members: list[_RawSet]
+    members: list[frozenset[clingo.Symbol]]
     varying: tuple[clingo.Symbol, ...]  # () for a set alone
 
 
-def _grouped(raw: list[_RawSet]) -> list[_Group]:
+def _grouped(raw: list[frozenset[clingo.Symbol]]) -> list[_Group]:
     """The sets grouped by what they share, largest groups first taken: one
     brave solve per group instead of one per set."""
-    candidates: dict[tuple[frozenset[clingo.Symbol], str], list[tuple[_RawSet, clingo.Symbol]]]
-    candidates = {}
+    Members = list[tuple[frozenset[clingo.Symbol], clingo.Symbol]]
+    candidates: dict[tuple[frozenset[clingo.Symbol], str], Members] = {}
     for found in raw:
-        for item in sorted(found.items):
+        for item in sorted(found):
             if item.name in _KIND_FAMILIES:
-                rest = found.items - {item}
-                candidates.setdefault((rest, item.name), []).append((found, item))
+                candidates.setdefault((found - {item}, item.name), []).append((found, item))
     groups: list[_Group] = []
     taken: set[frozenset[clingo.Symbol]] = set()
     for members in sorted(candidates.values(), key=lambda m: (-len(m), str(m[0][1]))):
-        free = [(found, item) for found, item in members if found.items not in taken]
+        free = [(found, item) for found, item in members if found not in taken]
         if len(free) > 1:
-            taken.update(found.items for found, _ in free)
+            taken.update(found for found, _ in free)
             groups.append(_Group([f for f, _ in free], tuple(item for _, item in free)))
-    groups += [_Group([found], ()) for found in raw if found.items not in taken]
-    return sorted(
-        groups, key=lambda g: (len(g.members[0].items), sorted(map(str, g.members[0].items)))
-    )
+    groups += [_Group([found], ()) for found in raw if found not in taken]
+    return sorted(groups, key=lambda g: (len(g.members[0]), sorted(map(str, g.members[0]))))
 
 
 def _merged(alternatives: list[_Alternative]) -> list[_Alternative]:
@@ -259,8 +298,7 @@ def _merge(first: _Alternative, second: _Alternative) -> _Alternative | None:
     if any(common[i] != second.values[i] for i in common):
         return None
     values = {**common, a: first.values[a] | second.values[b]}
-    criteria = tuple(sorted(set(first.criteria) | set(second.criteria)))
-    return _Alternative(values, first.example, criteria)
+    return _Alternative(values, first.example, first.criteria)
 
 
 _PER_LEVEL = ("onset_days", "imaging", "pain_concordant", "lesion_trait")
