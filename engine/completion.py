@@ -64,15 +64,19 @@ def missing_documentation(
     """For each (policy, level) short of medically necessary on the documented
     facts, the minimal sets of items whose documentation would complete it
     (levels no documentation can complete are left out)."""
-    wanted = sorted(set(short))
-    if not wanted:
-        return {}
-    search = _Search(kb, sorted({policy for policy, _ in wanted}), completion_facts(case))
+    by_policy: dict[str, list[str]] = {}
+    for policy, level in sorted(set(short)):
+        by_policy.setdefault(policy, []).append(level)
+    facts = completion_facts(case)
     found: MissingByLevel = {}
-    for policy, level in wanted:
-        alternatives = search.level(policy, level)
-        if alternatives:
-            found[(policy, level)] = alternatives
+    for policy, levels in by_policy.items():
+        # One grounding per policy: each solve then propagates over one
+        # policy's rules, so the cost stays linear in policies and levels.
+        search = _Search(kb, [policy], facts)
+        for level in levels:
+            alternatives = search.level(policy, level)
+            if alternatives:
+                found[(policy, level)] = alternatives
     return found
 
 
