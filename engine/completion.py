@@ -1,15 +1,22 @@
 """Missing documentation: which undocumented items would make a level medically necessary?
 
-Runs kb/completion.lp, one policy at a time, over the policy and the case, so
-that what a policy's levels need never depends on which other policies were
-chosen. For every level that the documented facts leave short of
-medically_necessary, one enumeration (clingo's domain heuristic,
---enum-mode=domRec: one model per minimal set of items) yields the inclusion-minimal sets of
-*items* (the onset at a level, one kind of therapy, a yes/no item...) whose
-documentation would make the level medically necessary, each with a
-consistent completion (the example). One brave-consequence solve per set
-gives the values each item may take. Each fact to document is its own item:
-two therapies (one per arm of a policy) are two items.
+Runs kb/completion.lp, one grounding per policy, over the policy and the
+case. For every level that the documented facts leave short of
+medically_necessary:
+- one enumeration (clingo's domain heuristic, --enum-mode=domRec: one model
+  per inclusion-minimal set) yields the minimal sets of *items* (the onset at
+  a level, one kind of therapy, a yes/no item...) whose documentation would
+  make the level medically necessary; the items of the request's other levels
+  stay undocumented;
+- the sets that differ only in a kind of therapy are grouped, and one
+  brave-consequence solve per group gives the values each item may take;
+- the example is the least completion in a fixed order (numbers by value,
+  names alphabetically), checked by a solve that also reads the indications
+  it meets.
+Every answer is a property of the program, not of the order the solver found
+models in, so it is the same whatever policies are chosen and whatever was
+solved before (kb batch reuses nothing else). Each fact to document is its
+own item: two therapies (one per arm of a policy) are two items.
 
 The status itself is not decided here: the levels with a set are returned,
 and kb/determination.lp makes them insufficient_information (rescuable/2).
