@@ -43,7 +43,7 @@ def batch_command(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            "--scheduler", help="A Dask scheduler, tcp://HOST:PORT (needs [distributed])."
+            "--scheduler", help="A Dask scheduler, tcp://HOST:PORT (needs the distributed extra)."
         ),
     ] = None,
     resume: Annotated[
