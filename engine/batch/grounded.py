@@ -137,11 +137,12 @@ class GroundedKnowledgeBase:
             return decide(case, self.kb, self.solver, closed_world=closed_world)[0]
         finally:
             self.solver.assign((symbol, False) for symbol in symbols)
-            self.solver.assign(
-                (_rescuable(policy, level), False)
-                for policy in self.policies
-                for level in case.targets
-            )
+            if not closed_world:  # the search may have set rescuable/2
+                self.solver.assign(
+                    (_rescuable(policy, level), False)
+                    for policy in self.policies
+                    for level in case.targets
+                )
 
 
 def _by_class(domain: Domain) -> bool:
