@@ -158,12 +158,11 @@ def test_a_malformed_line_and_a_refused_case_never_stop_the_batch(tmp_path: Path
     assert [r["id"] for r in records] == ["good", None, "refused", "last"]
     assert records[1]["error"]["line"] == 2
     assert "cases.jsonl:2: not a JSON object" in records[1]["error"]["message"]
-    assert records[2]["error"] == {
-        "line": 1,
-        "message": "refused:1: procedure/1 argument 1: 'vertebroplast' is not a procedure "
-        "(did you mean 'vertebroplasty'?); expected one of vertebroplasty, kyphoplasty, "
-        "sacroplasty, coccygeoplasty",
-    }
+    refused = records[2]["error"]
+    assert refused["line"] == 1
+    assert refused["message"].startswith("refused:1: procedure/1 argument 1: 'vertebroplast'")
+    assert "did you mean 'vertebroplasty'" in refused["message"]
+    assert "\n" not in refused["message"]
     assert "determinations" in records[3]
 
 
