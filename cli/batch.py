@@ -11,9 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-# cli.main imports this module after defining the options both use.
-from cli.main import ClosedWorldOption, KbOption, PolicyOption
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -26,12 +23,19 @@ def batch_command(
         str, typer.Argument(metavar="INPUT", help="A directory of .lp cases or a .jsonl file.")
     ],
     out: Annotated[str, typer.Option("--out", help="OUT.jsonl (default), OUT.csv or OUT.parquet.")],
-    policy: PolicyOption = None,
-    closed_world: ClosedWorldOption = False,
+    policy: Annotated[
+        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
+    ] = None,
+    closed_world: Annotated[
+        bool, typer.Option("--closed-world", help="Treat every undocumented item as false.")
+    ] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add each determination's explanation (slower).")
     ] = False,
-    kb: KbOption = None,
+    kb: Annotated[
+        str | None,
+        typer.Option("--kb", help="Knowledge base directory (default: the installed kb/)."),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option("--workers", min=1, help="Worker processes (default: one per CPU)."),
