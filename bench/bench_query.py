@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.case import read_case_file  # noqa: E402
-from engine.completion import complete  # noqa: E402
+from engine.completion import missing_documentation  # noqa: E402
 from engine.determination import read_determinations  # noqa: E402
 from engine.knowledge_base import KnowledgeBase  # noqa: E402
 from engine.query import determine  # noqa: E402
@@ -117,8 +117,13 @@ def phases(case_path: Path, kb: KnowledgeBase, runs: int) -> str:
         return read_determinations(atoms, case.targets)
 
     def read_and_complete() -> None:
-        determinations, ranks = read_determinations(atoms, case.targets)
-        complete(case, kb, policies, determinations, ranks)
+        read_determinations(atoms, case.targets)
+        short = [
+            (str(a.arguments[0]), str(a.arguments[1]))
+            for a in atoms
+            if a.name == "level_status" and str(a.arguments[2]) != "medically_necessary"
+        ]
+        missing_documentation(case, kb, short)
 
     validate = median_ms(lambda: read_case_file(str(case_path)), runs)
     solve = median_ms(lambda: solve_once(files, case.program()), runs)

@@ -305,6 +305,11 @@ from cli.report import report_command  # noqa: E402  (after the app it registers
 app.command(name="report")(report_command)
 
 
+from cli.batch import batch_command  # noqa: E402  (after the app it joins)
+
+app.command(name="batch")(batch_command)
+
+
 def run() -> None:
     """Entry point of the `kb` console script.
 

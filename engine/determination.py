@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import clingo
@@ -149,9 +149,13 @@ def _policies(shown: _Atoms) -> dict[str, PolicyInfo]:
 
 
 def read_determinations(
-    atoms: Iterable[clingo.Symbol], targets: list[str]
-) -> tuple[list[Determination], dict[str, int]]:
-    """Determinations per policy, as documented (closed world), and the status ranks."""
+    atoms: Iterable[clingo.Symbol],
+    targets: list[str],
+    missing: Mapping[tuple[str, str], tuple[Missing, ...]] | None = None,
+) -> list[Determination]:
+    """Determinations per policy as kb/determination.lp decided them, with the
+    missing documentation of each level the search could complete."""
+    missing = missing or {}
     shown = _Atoms(atoms)
     policies = _policies(shown)
     overall = {policy.name: status.name for policy, status in shown["overall"]}
@@ -165,7 +169,6 @@ def read_determinations(
     request: dict[str, list[str]] = defaultdict(list)
     for policy, cid in shown["request_decided_by"]:
         request[policy.name].append(_text(cid))
-    ranks = {status.name: rank.number for status, rank in shown["status_rank"]}
 
     determinations = []
     for policy_id, info in policies.items():
@@ -178,6 +181,7 @@ def read_determinations(
                 decided_by=tuple(sorted(by_level["decided_by"][(policy_id, level)])),
                 met=tuple(sorted(by_level["met"][(policy_id, level)])),
                 unmet=tuple(sorted(by_level["unmet"][(policy_id, level)])),
+                missing=missing.get((policy_id, level), ()),
             )
             for level in targets
             if (policy_id, level) in statuses
@@ -185,9 +189,4 @@ def read_determinations(
         determinations.append(
             Determination(info, overall[policy_id], levels, tuple(sorted(request[policy_id])))
         )
-    return determinations, ranks
-
-
-def overall_status(levels: Iterable[LevelDetermination], ranks: dict[str, int]) -> str:
-    """The first status present in the precedence; medically necessary only if all are."""
-    return min((level.status for level in levels), key=lambda status: ranks[status])
+    return determinations

@@ -37,3 +37,7 @@ class KnowledgeBaseError(PolicyKbError):
 
 class UnknownPolicyError(PolicyKbError):
     """A policy id that the knowledge base does not hold."""
+
+
+class BatchError(PolicyKbError):
+    """A batch cannot start or go on: unreadable input or output, unreachable scheduler."""

@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 
 def item_notation(item: MissingItem) -> str:
     """The item as a pattern with its admissible values."""
-    if not item.days and len(item.values) <= 1:
+    durations = item.predicate in ("therapy", "onset_days")
+    if not item.days and len(item.values) <= 1 and not durations:
         return item.example.rstrip(".")
     conditions = []
     if item.predicate == "therapy":
@@ -27,7 +28,8 @@ def item_notation(item: MissingItem) -> str:
                           f"{{{', '.join(item.values)}}}")
     if item.days:
         conditions.append(" or ".join(_range(low, high) for low, high in item.days))
-    return f"{item.predicate}({','.join(arguments)}) where {' and '.join(conditions)}"
+    pattern = f"{item.predicate}({','.join(arguments)})"
+    return f"{pattern} where {' and '.join(conditions)}" if conditions else pattern
 
 
 def _range(low: int, high: int | None) -> str:

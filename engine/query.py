@@ -13,12 +13,14 @@ from engine.determination import (
     read_determinations,
     read_policies,
 )
+from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver, solve_once
 
 if TYPE_CHECKING:
     import clingo
 
+    from engine.completion import MissingByLevel
     from engine.explanation.tree import Explanation
 
 
@@ -31,9 +33,8 @@ def determine(
 ) -> list[Determination]:
     """Every chosen policy's determination for a validated case, sorted by policy id."""
     kb = kb or KnowledgeBase()
-    chosen = _chosen(kb, policies)
-    atoms = solve_once(kb.files(chosen), case.program())
-    return _complete(case, kb, atoms, closed_world)
+    solver = Solver(kb.files(_chosen(kb, policies)), case.program())
+    return decide(case, kb, solver, closed_world=closed_world)[0]
 
 
 def determine_and_explain(
@@ -50,8 +51,8 @@ def determine_and_explain(
     kb = kb or KnowledgeBase()
     chosen = _chosen(kb, policies)
     tracking = track(kb, chosen)
-    atoms = Solver(kb.files(chosen), case.program() + tracking.program).all_atoms()
-    determinations = _complete(case, kb, atoms, closed_world)
+    solver = Solver(kb.files(chosen), case.program() + tracking.program)
+    determinations, atoms = decide(case, kb, solver, closed_world=closed_world, every_atom=True)
     return determinations, explain_answer(atoms, case, tracking, determinations)
 
 
@@ -60,23 +61,59 @@ def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:
     return kb.check_policies(list(policies)) if policies else kb.policy_ids()
 
 
-def _complete(
-    case: Case, kb: KnowledgeBase, atoms: list[clingo.Symbol], closed: bool
-) -> list[Determination]:
-    """Determinations as documented, then (unless closed-world) with the
-    levels that documentation could rescue marked insufficient_information.
-    Only the policies with a level short of medically necessary are searched."""
-    determinations, ranks = read_determinations(atoms, case.targets)
-    open_policies = [
-        d.policy.id
-        for d in determinations
-        if any(level.status != MEDICALLY_NECESSARY for level in d.levels.values())
-    ]
-    if closed or not open_policies:
-        return determinations
-    from engine.completion import complete
+def decide(
+    case: Case,
+    kb: KnowledgeBase,
+    solver: Solver,
+    *,
+    closed_world: bool = False,
+    every_atom: bool = False,
+) -> tuple[list[Determination], list[clingo.Symbol]]:
+    """The determinations of a case whose facts the solver holds, and the atoms
+    of the answer they were read from (shown atoms, or every atom).
 
-    return complete(case, kb, open_policies, determinations, ranks)
+    Unless closed-world, the levels short of medically necessary are searched
+    for missing documentation (engine.completion); the levels it can complete
+    are fed back as rescuable(P,L) and kb/determination.lp decides every
+    status again, per level and overall.
+    """
+    atoms = _answer(solver, every_atom)
+    missing = {} if closed_world else _missing(case, kb, atoms)
+    if missing:
+        solver.assign((_rescuable(policy, level), True) for policy, level in missing)
+        atoms = _answer(solver, every_atom)
+    return read_determinations(atoms, case.targets, missing), atoms
+
+
+def _answer(solver: Solver, every_atom: bool) -> list[clingo.Symbol]:
+    if every_atom:
+        return solver.all_atoms()
+    shown = solver.last_model([])
+    if shown is None:
+        raise KnowledgeBaseError("the knowledge base has no answer for this case")
+    return shown
+
+
+def _missing(case: Case, kb: KnowledgeBase, atoms: list[clingo.Symbol]) -> MissingByLevel:
+    """Missing documentation for the levels short of medically necessary."""
+    short = [
+        (atom.arguments[0].name, atom.arguments[1].name)
+        for atom in atoms
+        if atom.name == "level_status"
+        and len(atom.arguments) == 3
+        and atom.arguments[2].name != MEDICALLY_NECESSARY
+    ]
+    if not short:
+        return {}
+    from engine.completion import missing_documentation
+
+    return missing_documentation(case, kb, sorted(short))
+
+
+def _rescuable(policy: str, level: str) -> clingo.Symbol:
+    import clingo
+
+    return clingo.Function("rescuable", [clingo.Function(policy), clingo.Function(level)])
 
 
 def evaluate(

@@ -1,4 +1,6 @@
-"""One clingo run: the knowledge base's files plus a case's facts in, atoms out.
+"""The one wrapper around clingo's Control: the knowledge base's files plus a
+case's facts in, atoms out; several questions may be asked of one grounded
+program (assumptions, externals, enumeration modes).
 
 Every clingo failure becomes a KnowledgeBaseError with our message first and
 clingo's after; an unsatisfiable program is an error, never an empty answer.
@@ -6,9 +8,11 @@ clingo's after; an unsatisfiable program is an error, never an empty answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 
 import clingo
+from clingo import ast
 
 from engine.errors import KnowledgeBaseError
 
@@ -29,23 +33,70 @@ class Messages:
         return f"{what}:\n{details}"
 
 
-class Solver:
-    """A grounded program over which one or more questions can be asked."""
+@functools.cache
+def statements(path: str) -> tuple[ast.AST, ...]:
+    """A file's statements, parsed once per process."""
+    found: list[ast.AST] = []
+    ast.parse_files([path], found.append)
+    return tuple(found)
 
-    def __init__(self, files: Sequence[str], facts: str, options: Sequence[str] = ()) -> None:
+
+@functools.cache
+def _statements_unshown(path: str) -> tuple[ast.AST, ...]:
+    """A file's statements but its #show statements, once per process."""
+    hidden = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
+    return tuple(s for s in statements(path) if s.ast_type not in hidden)
+
+
+class Solver:
+    """A grounded program over which one or more questions can be asked.
+
+    With `shown`, the files' own #show statements are dropped and `shown`
+    (e.g. "#show item/1.") decides what each model shows: a search reads
+    only the atoms it needs.
+    """
+
+    def __init__(
+        self,
+        files: Sequence[str],
+        facts: str,
+        options: Sequence[str] = (),
+        *,
+        shown: str | None = None,
+    ) -> None:
         self._messages = Messages()
         # --warn=none: the knowledge base reads case predicates a case may not
         # state; clingo's "atom does not occur in any rule head" notes are noise.
         arguments = ["--warn=none", *options]
         self._control = clingo.Control(arguments, logger=self._messages.log, message_limit=20)
         try:
-            for path in files:
-                self._control.load(path)
+            if shown is None:
+                for path in files:
+                    self._control.load(path)
+            else:
+                self._build(files)
+                self._control.add("base", [], shown)
             self._control.add("base", [], facts)
             self._control.ground([("base", [])])
         except RuntimeError as error:
             message = self._describe("the knowledge base failed to load", error)
             raise KnowledgeBaseError(message) from None
+
+    def _build(self, files: Sequence[str]) -> None:
+        """The files' statements without their #show statements."""
+        with ast.ProgramBuilder(self._control) as builder:
+            for path in files:
+                for statement in _statements_unshown(path):
+                    builder.add(statement)
+
+    def is_external(self, symbol: clingo.Symbol) -> bool:
+        atom = self._control.symbolic_atoms[symbol]
+        return atom is not None and atom.is_external
+
+    def assign(self, externals: Iterable[tuple[clingo.Symbol, bool]]) -> None:
+        """Set external atoms for the next solve calls (an unknown atom is skipped)."""
+        for symbol, value in externals:
+            self._control.assign_external(symbol, value)
 
     def _describe(self, what: str, error: Exception) -> str:
         return self._messages.describe(what, error)
@@ -65,26 +116,37 @@ class Solver:
         solve.project = project
 
     def models(
-        self, assumptions: Sequence[clingo.Symbol], limit: int = 0
+        self,
+        assumptions: Sequence[tuple[clingo.Symbol, bool] | int],
+        limit: int = 0,
+        contains: Sequence[clingo.Symbol] = (),
     ) -> list[list[clingo.Symbol]]:
-        """The shown atoms of each model under these assumptions (all true)."""
+        """The shown atoms of each model under signed assumptions (or solver
+        literals), and those of `contains` the model holds."""
         found: list[list[clingo.Symbol]] = []
-        literals = [(symbol, True) for symbol in assumptions]
+        literals = list(assumptions)
         try:
             with self._control.solve(assumptions=literals, yield_=True) as handle:
                 for model in handle:
-                    found.append(model.symbols(shown=True))
+                    held = [atom for atom in contains if model.contains(atom)]
+                    found.append([*model.symbols(shown=True), *held])
                     if limit and len(found) >= limit:
                         break
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return found
 
+    def literal(self, symbol: clingo.Symbol) -> int | None:
+        """The solver literal of a ground atom (for assumptions), None if there is none."""
+        atom = self._control.symbolic_atoms[symbol]
+        return None if atom is None else atom.literal
+
     def last_model(
-        self, assumptions: Sequence[tuple[clingo.Symbol, bool]], limit: int = 0
+        self, assumptions: Sequence[tuple[clingo.Symbol, bool] | int], limit: int = 0
     ) -> list[clingo.Symbol] | None:
         """The shown atoms of the last model (in brave mode: the brave
-        consequences), under signed assumptions; None if there is none."""
+        consequences), under signed assumptions (or solver literals, negative
+        for false); None if there is none."""
         shown: list[clingo.Symbol] | None = None
         try:
             with self._control.solve(assumptions=list(assumptions), yield_=True) as handle:

@@ -137,3 +137,101 @@ def test_whatif_removal_and_refusals() -> None:
         what_if(case, "-hospitalized_for_pain.", "", policies=["providence_196"])
     with pytest.raises(CaseError, match="did you mean 'onset_days'"):
         what_if(case, "onset_dys(l1,3).", "", policies=["providence_196"])
+
+
+# --- The search's reproductions (issue 10, issue 11) -------------------------
+
+UNDOCUMENTED = "examples/undocumented_osteoporotic_l1.lp"
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _assert_each_set_completes(facts: str, policy: str) -> None:
+    """The output contract: one example fact per item, and appending them makes
+    the level medically necessary (closed world too)."""
+    determination = _determination(facts, policy)
+    for name, level in determination.levels.items():
+        for alternative in level.missing:
+            assert len(alternative.example) == len(alternative.items), alternative
+            assert [item.example for item in alternative.items] == list(alternative.example)
+            completed = facts + "\n" + "\n".join(alternative.example) + "\n"
+            for closed in (False, True):
+                done = _determination(completed, policy, closed_world=closed)
+                assert done.levels[name].status == "medically_necessary", (alternative, closed)
+
+
+def test_cigna_arms_are_one_item_each_and_every_set_completes_the_level() -> None:
+    facts = _read(UNDOCUMENTED)
+    missing = _determination(facts, "cigna_cmm607").levels["l1"].missing
+    therapy_counts = {sum(i.predicate == "therapy" for i in m.items) for m in missing}
+    contraindication_counts = {
+        sum(i.predicate == "therapy_contraindicated" for i in m.items) for m in missing
+    }
+    # Both arms (medication and exercise) documented as therapies: two facts,
+    # two items; both arms contraindicated: one item per contraindication
+    # (the exercise program, and each medication kind the arm names).
+    assert 2 in therapy_counts and max(contraindication_counts) >= 2
+    _assert_each_set_completes(facts, "cigna_cmm607")
+
+
+def test_providence_therapy_on_a_20_day_fracture_is_bounded_by_the_onset_only() -> None:
+    facts = PICTURE_ONLY + "onset_days(l1, 20).\n"
+    missing = _determination(facts, "providence_196").levels["l1"].missing
+    therapies = [i for m in missing for i in m.items if i.predicate == "therapy"]
+    assert therapies, "failed non-surgical management is one way to I.A"
+    # No duration is in Providence's text: only the consistency rule (a
+    # therapy no longer than the symptoms) bounds it, at the documented 20 days.
+    assert {t.days for t in therapies} == {((1, 20),)}
+    assert "D <= 20" in str(therapies[0])
+    _assert_each_set_completes(facts, "providence_196")
+
+
+def test_a_duration_no_rule_constrains_is_reported_without_a_range() -> None:
+    # Documented onset of 50 days: Providence states no duration, so only the
+    # onset bounds the therapy; ND's MN.1 needs at least six weeks of it.
+    facts = PICTURE_ONLY + "onset_days(l1, 50).\n"
+    missing = _determination(facts, "providence_196").levels["l1"].missing
+    therapies = [i for m in missing for i in m.items if i.predicate == "therapy"]
+    assert therapies and all(t.days == ((1, 50),) for t in therapies)
+    nd = _determination(facts, "nd_x5025").levels["l1"].missing
+    nd_therapies = [i for m in nd for i in m.items if i.predicate == "therapy"]
+    assert nd_therapies and all(t.days == ((42, 50),) for t in nd_therapies)
+
+
+@pytest.mark.parametrize("policy", COULD_COVER)
+def test_missing_sets_do_not_depend_on_the_policy_selection(policy: str) -> None:
+    facts = _read(UNDOCUMENTED)
+    alone = _determination(facts, policy)
+    (among_all,) = [d for d in evaluate(facts) if d.policy.id == policy]
+    assert alone.levels == among_all.levels
+
+
+@pytest.mark.parametrize("example", sorted(__import__("glob").glob("examples/*.lp")))
+@pytest.mark.parametrize("policy", COULD_COVER)
+def test_every_example_keeps_the_missing_contract(example: str, policy: str) -> None:
+    _assert_each_set_completes(_read(example), policy)
+
+
+def test_overall_status_comes_from_the_rules_with_the_rescued_levels() -> None:
+    # l1 can be completed (insufficient_information), the traumatic l2 cannot:
+    # the overall status is the first present in the precedence, decided by
+    # kb/determination.lp with l1 fed back as rescuable.
+    facts = (
+        "procedure(vertebroplasty).\ntarget(l1).\ntarget(l2).\n"
+        "fracture(l1, osteoporotic).\nfracture(l2, traumatic).\n"
+    )
+    (determination,) = evaluate(facts, policies=["providence_196"])
+    assert determination.levels["l1"].status == "insufficient_information"
+    assert determination.levels["l2"].status == "not_medically_necessary"
+    assert determination.status == "not_medically_necessary"
+    (one_level,) = evaluate(facts.replace("target(l2).\n", ""), policies=["providence_196"])
+    assert one_level.status == "insufficient_information"
+
+
+def test_no_python_precedence_remains() -> None:
+    import engine.determination
+
+    assert not hasattr(engine.determination, "overall_status")

@@ -1,0 +1,216 @@
+"""The knowledge base grounded once, for many cases: the case facts as externals.
+
+Every fact a case may state (engine/vocabulary.py) is declared `#external`
+over a finite case space, so the knowledge base is grounded once per worker
+and each case is only a change of truth values and a solve (multi-shot
+solving), instead of a fresh parse and ground per case.
+
+Numbers (days, dates, the pain score) are unbounded, so they are grounded by
+class: the knowledge base can only compare a case's number with its own
+constants, so two numbers that no constant of the knowledge base separates
+are decided alike. The constants are read from the knowledge base's syntax
+tree; a case's number is replaced by the representative of its class (the
+constant itself, or the constant below it + 1). What a number could change
+beyond a comparison (arithmetic on it, a comparison of two case numbers)
+is not in the knowledge base, and tests/test_batch.py checks the two ways
+agree on every boundary case of every policy. A case that does not fit the
+space (a predicate whose values cannot be listed, e.g. an ICD-10 code the
+rules read) is determined the ordinary way.
+
+The missing-documentation search (engine.completion) keeps the case's exact
+numbers: it runs per policy, as for `kb query`, and its rescued levels come
+back to this grounded program as the rescuable/2 externals.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterator
+
+import clingo
+from clingo import ast
+
+from engine.case import Case
+from engine.determination import Determination
+from engine.knowledge_base import KnowledgeBase
+from engine.query import decide
+from engine.solve import Solver, statements
+from engine.vocabulary import (
+    BY_SIGNATURE,
+    PREDICATES,
+    Date,
+    Domain,
+    Integer,
+    Kind,
+    Predicate,
+    Text,
+    Values,
+)
+
+# An integer domain this small is grounded value by value (the pain score).
+_EXACT_RANGE = 64
+
+
+class GroundedKnowledgeBase:
+    """The chosen policies grounded over the case space: determine many cases."""
+
+    def __init__(self, kb: KnowledgeBase, policies: list[str]) -> None:
+        self.kb = kb
+        self.policies = policies
+        files = kb.files(policies)
+        names, numbers = _read_program(files)
+        self._breaks = sorted(numbers)
+        self._classes = _representatives(self._breaks)
+        self._space = [p for p in PREDICATES if p.name in names]
+        self._relevant = {p.name for p in self._space}
+        self.solver = Solver(files, "".join(self._externals()))
+
+    def _externals(self) -> Iterator[str]:
+        for predicate in self._space:
+            negated = predicate.kind == Kind.DOCUMENTATION
+            for arguments in self._ground_arguments(predicate):
+                atom = f"{predicate.name}({','.join(arguments)})" if arguments else predicate.name
+                yield f"#external {atom}.\n"
+                if negated:
+                    yield f"#external -{atom}.\n"
+
+    def _ground_arguments(self, predicate: Predicate) -> Iterator[tuple[str, ...]]:
+        domains = [self._values(domain) for domain in predicate.args]
+        if any(values is None for values in domains):
+            return  # not enumerable: cases stating it are determined the ordinary way
+        yield from itertools.product(*[values for values in domains if values is not None])
+
+    def _values(self, domain: Domain) -> list[str] | None:
+        if isinstance(domain, Values):
+            return list(domain.members)
+        if isinstance(domain, Integer) and not _by_class(domain):
+            return [str(n) for n in range(domain.low, domain.high + 1)]
+        if _by_class(domain):
+            return [str(n) for n in self._classes]
+        if isinstance(domain, Text) and domain.codes:
+            return [f'"{code}"' for code in domain.codes]
+        return None
+
+    def symbols(self, case: Case) -> list[clingo.Symbol] | None:
+        """The case's facts as atoms of the case space; None if one is outside it."""
+        found = []
+        for fact in case.facts:
+            symbol = fact.symbol
+            if symbol.name not in self._relevant:
+                continue  # no rule reads it
+            mapped = self._mapped(symbol)
+            if not self.solver.is_external(mapped):
+                return None
+            found.append(mapped)
+        return found
+
+    def _mapped(self, symbol: clingo.Symbol) -> clingo.Symbol:
+        """The fact with each number grounded by class replaced by its representative."""
+        domains = BY_SIGNATURE[(symbol.name, len(symbol.arguments))].args
+        if not any(_by_class(domain) for domain in domains):
+            return symbol
+        arguments = [
+            clingo.Number(self._representative(a.number)) if _by_class(domain) else a
+            for a, domain in zip(symbol.arguments, domains, strict=True)
+        ]
+        return clingo.Function(symbol.name, arguments, symbol.positive)
+
+    def _representative(self, number: int) -> int:
+        """The number standing for every number no constant of the KB separates from it."""
+        if not self._breaks:
+            return 0
+        index = bisect.bisect_right(self._breaks, number)
+        if index and self._breaks[index - 1] == number:
+            return number
+        return self._breaks[index - 1] + 1 if index else self._breaks[0] - 1
+
+    def determine(self, case: Case, *, closed_world: bool = False) -> list[Determination]:
+        """The case's determinations, as engine.query.determine gives them."""
+        symbols = self.symbols(case)
+        if symbols is None:
+            from engine.query import determine
+
+            return determine(case, self.kb, self.policies, closed_world=closed_world)
+        self.solver.assign((symbol, True) for symbol in symbols)
+        try:
+            return decide(case, self.kb, self.solver, closed_world=closed_world)[0]
+        finally:
+            self.solver.assign((symbol, False) for symbol in symbols)
+            if not closed_world:  # the search may have set rescuable/2
+                self.solver.assign(
+                    (_rescuable(policy, level), False)
+                    for policy in self.policies
+                    for level in case.targets
+                )
+
+
+def _by_class(domain: Domain) -> bool:
+    """Numbers grounded by class (days, dates), not value by value."""
+    if isinstance(domain, Integer):
+        return domain.high - domain.low > _EXACT_RANGE
+    return isinstance(domain, Date)
+
+
+def _rescuable(policy: str, level: str) -> clingo.Symbol:
+    return clingo.Function("rescuable", [clingo.Function(policy), clingo.Function(level)])
+
+
+def _representatives(breaks: list[int]) -> list[int]:
+    """One number per class: each constant, the one after it, and one below all."""
+    if not breaks:
+        return [0]
+    return sorted({breaks[0] - 1, *breaks, *(b + 1 for b in breaks)})
+
+
+# The cranio-caudal index of level/3 (kb/concepts.lp) orders levels; it is
+# compared with other indices only, never with a case's number, and would
+# otherwise add 30 classes of days.
+_STRUCTURAL = ("level", 3)
+
+
+def _read_program(files: list[str]) -> tuple[set[str], set[int]]:
+    """The names of every function term and atom, and every integer constant
+    (but level indices), in the knowledge base's syntax tree."""
+    names: set[str] = set()
+    numbers: set[int] = set()
+    for path in files:
+        for statement in statements(path):
+            _walk(statement, names, set() if _is_structural(statement) else numbers)
+    return names, numbers
+
+
+def _is_structural(statement: ast.AST) -> bool:
+    if statement.ast_type != ast.ASTType.Rule or statement.body:
+        return False
+    atom = statement.head.atom if statement.head.ast_type == ast.ASTType.Literal else None
+    term = atom.symbol if atom is not None and atom.ast_type == ast.ASTType.SymbolicAtom else None
+    return (
+        term is not None
+        and term.ast_type == ast.ASTType.Function
+        and (term.name, len(term.arguments)) == _STRUCTURAL
+    )
+
+
+def _walk(node: ast.AST, names: set[str], numbers: set[int]) -> None:
+    kind = node.ast_type
+    if kind == ast.ASTType.SymbolicTerm:
+        _symbol(node.symbol, names, numbers)
+        return
+    if kind == ast.ASTType.Function:
+        names.add(node.name)
+    for key in node.child_keys:
+        child = getattr(node, key)
+        children = child if isinstance(child, ast.ASTSequence) else [child]
+        for item in children:
+            if isinstance(item, ast.AST):
+                _walk(item, names, numbers)
+
+
+def _symbol(symbol: clingo.Symbol, names: set[str], numbers: set[int]) -> None:
+    if symbol.type == clingo.SymbolType.Number:
+        numbers.add(symbol.number)
+    elif symbol.type == clingo.SymbolType.Function:
+        names.add(symbol.name)
+        for argument in symbol.arguments:
+            _symbol(argument, names, numbers)
