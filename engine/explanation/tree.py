@@ -40,6 +40,7 @@ from engine.explanation.tracking import FIRED, TrackedRule, Tracking, track
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE, LEVELS, Kind
+from engine.wording import Tables, atom_words, tables_of
 
 # How deep "why not" descends into sub-criteria and concepts.
 MAX_DEPTH = 3
@@ -53,11 +54,12 @@ class Use(NamedTuple):
 
 
 class Step(NamedTuple):
-    """A fired rule instance: what it derived, from what."""
+    """A fired rule instance: what it derived, from what, for which criterion."""
 
     atom: str
     rule: str
-    citation: str
+    criterion: str | None  # the criterion the rule serves in this derivation
+    citation: str | None  # that criterion's words, exactly
     location: str
     uses: tuple[Use, ...]
     children: tuple[Step, ...]
@@ -66,24 +68,26 @@ class Step(NamedTuple):
 class Failure(NamedTuple):
     """The first condition of a rule that does not hold for this case."""
 
-    criterion: str
+    criterion: str  # the criterion the failed condition serves
     citation: str
     rule: str
     location: str
-    condition: str
-    because: str
+    condition: str  # the failed literal (ASP, for the JSON atoms)
+    facts: tuple[str, ...]  # the case facts that made it fail
+    reason: str  # plain words
+    reading: str  # not_stated | not_documented | stated | derived | ''
     inner: tuple[Failure, ...]
 
 
 class Absent(NamedTuple):
-    """An exclusion that did not apply, and the fact it looked for."""
+    """An exclusion that did not apply because what it looks for is not in the record."""
 
     criterion: str
     citation: str
     rule: str
     location: str
-    looked_for: str
-    reading: str  # assumed absent (not stated) | not documented | stated otherwise
+    looked_for: str  # the literal (ASP)
+    reading: str  # plain words: what was looked for, and that it is taken as absent
 
 
 class LevelExplanation(NamedTuple):
@@ -101,6 +105,7 @@ class Explanation(NamedTuple):
     why: Step | None  # for whole-request statuses (not_in_effect, not_addressed)
     levels: tuple[LevelExplanation, ...]
     locations: dict[str, str]  # file:line of every rule id the explanation names
+    tables: Tables | None = None  # thresholds and ranges, to word the facts
 
 
 # --- The model -------------------------------------------------------------------
@@ -115,6 +120,7 @@ class _Model:
 
     def __init__(self, atoms: list[clingo.Symbol], case: Case, tracking: Tracking) -> None:
         self.tracking = tracking
+        self.tables = tables_of(atoms)
         self._texts: dict[str, list[str]] = defaultdict(list)
         self._terms: dict[str, list[Term]] = {}
         self.fired: dict[Term, list[tuple[TrackedRule, Binding]]] = defaultdict(list)
@@ -176,14 +182,15 @@ def _explain_policy(model: _Model, determination: Determination) -> Explanation:
     request_why = None
     if not determination.levels:
         overall = ("fun", "overall", (policy, _constant(determination.status)), True)
-        request_why = _derive(model, overall, set())
+        deciding = next(iter(determination.request_decided_by), None)
+        request_why = _derive(model, overall, set(), _Served(policy_id(policy), deciding))
     levels = tuple(
         _explain_level(model, determination, level.level, level.status)
         for level in determination.levels.values()
     )
     locations = {rule.id: rule.location for rule in model.tracking.rules.values()}
     return Explanation(
-        determination.policy.id, determination.status, request_why, levels, locations
+        determination.policy.id, determination.status, request_why, levels, locations, model.tables
     )
 
 
@@ -194,7 +201,7 @@ def _explain_level(
     at = _constant(level)
     documented = determination.levels[level].status
     root = ("fun", "level_status", (_constant(policy_id), at, _constant(documented)), True)
-    why = _derive(model, root, set())
+    why = _derive(model, root, set(), _Served(policy_id, None))
     why_not: tuple[Failure, ...] = ()
     if status != MEDICALLY_NECESSARY:
         why_not = tuple(_unmet_indications(model, policy_id, at))
@@ -217,11 +224,37 @@ def _fired_at(model: _Model, policy_id: str, level: Term) -> tuple[str, ...]:
 # --- Why: the derivation tree ----------------------------------------------------
 
 
-def _derive(model: _Model, atom: Term, expanded: set[Term]) -> Step | None:
+class _Served(NamedTuple):
+    """The policy and the criterion a derivation serves at this depth."""
+
+    policy: str
+    criterion: str | None
+
+    def below(self, rule: TrackedRule) -> _Served:
+        """What a rule serves: its own criterion when labelled or pinned; the
+        epilogue's glue none; a helper or concept the criterion that uses it."""
+        if rule.criterion:
+            return _Served(self.policy, rule.criterion)
+        if rule.id.startswith(f"{EPILOGUE_STEM}:"):
+            return _Served(self.policy, None)
+        return self
+
+
+EPILOGUE_STEM = "determination"
+
+
+def policy_id(term: Term) -> str:
+    return str(term[1])
+
+
+def _derive(model: _Model, atom: Term, expanded: set[Term], served: _Served) -> Step | None:
     instances = model.fired.get(atom)
     if not instances:
         return None
     rule, binding = instances[0]
+    here = served.below(rule)
+    if atom[1] == "overall" and served.criterion is not None:
+        here = served  # not_in_effect / not_addressed: the effective or scope criterion
     expanded.add(atom)
     uses: list[Use] = []
     children: list[Step] = []
@@ -236,42 +269,77 @@ def _derive(model: _Model, atom: Term, expanded: set[Term]) -> Step | None:
         elif ground in model.fired:
             uses.append(Use(text, "derived"))
             if ground not in expanded:
-                child = _derive(model, ground, expanded)
+                child = _derive(model, ground, expanded, here)
                 if child is not None:
                     children.append(child)
         else:
             uses.append(Use(text, "kb"))
-    return Step(show(atom), rule.id, rule.citation, rule.location, tuple(uses), tuple(children))
+    citation = model.tracking.citation(here.policy, here.criterion)
+    return Step(
+        show(atom), rule.id, here.criterion, citation, rule.location, tuple(uses), tuple(children)
+    )
 
 
 def _ground_atom(model: _Model, literal: Literal, binding: Binding) -> Term | None:
     """The true atom a positive body literal stood for under this binding
-    (anonymous variables resolved against the model), or None for tests."""
+    (anonymous variables resolved against the model, preferring an atom that
+    carries one of the bound values: the therapy a #max chose), or None for tests."""
     if literal.kind != "atom" or literal.negated or literal.atom is None:
         return None
     pattern = substitute(literal.atom, binding)
-    for candidate in _candidates(model, pattern):
-        if match(pattern, candidate, {}) is not None:
-            return candidate
-    return None
+    found = [c for c in _candidates(model, pattern) if match(pattern, c, {}) is not None]
+    if not found:
+        return None
+    values = set(binding.values())
+    return next((c for c in found if values & set(c[2])), found[0])
 
 
 def _candidates(model: _Model, pattern: Term) -> list[Term]:
     return model.candidates(str(pattern[1]), len(pattern[2]), bool(pattern[3]))
 
 
+def case_facts_of(step: Step) -> list[str]:
+    """The case facts a derivation rests on, in order of use."""
+    found = [use.literal for use in step.uses if use.kind == "fact"]
+    for child in step.children:
+        found.extend(case_facts_of(child))
+    return list(dict.fromkeys(found))
+
+
 # --- Why not: first failed conditions ----------------------------------------------
 
 
 def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[Failure]:
+    """The first failure of each rule of each indication the level did not meet,
+    leaving out rules for another procedure than the one requested."""
     indicated = _criteria_holding(model, "indication", 3, policy_id, level)
+    served = _Served(policy_id, None)
+    seen: set[tuple[str, str, str]] = set()
     for criterion, rules in sorted(_policy_rules(model, policy_id, "indication").items()):
-        if ("str", criterion) in indicated:
+        if ("str", criterion) in indicated or model.tracking.role(policy_id, criterion) == "note":
             continue
         for rule in rules:
-            failure = _first_failure(model, rule, _level_binding(rule, level), 0)
+            if _for_another_procedure(model, rule):
+                continue
+            failure = _first_failure(model, rule, _level_binding(rule, level), 0, served)
             if failure is not None:
-                yield failure
+                key = (failure.criterion, failure.condition, failure.reason)
+                if key not in seen:
+                    seen.add(key)
+                    yield failure
+
+
+def _for_another_procedure(model: _Model, rule: TrackedRule) -> bool:
+    """The rule asks for a procedure other than the one requested."""
+    for literal in rule.body:
+        asks = literal.kind == "atom" and not literal.negated and literal.predicate == "requested"
+        if asks and literal.atom is not None and not _candidates_matching(model, literal.atom):
+            return True
+    return False
+
+
+def _candidates_matching(model: _Model, pattern: Term) -> list[Term]:
+    return [c for c in _candidates(model, pattern) if match(pattern, c, {}) is not None]
 
 
 def _criteria_holding(
@@ -289,7 +357,7 @@ def _criteria_holding(
 def _policy_rules(model: _Model, policy_id: str, head: str) -> dict[str, list[TrackedRule]]:
     grouped: dict[str, list[TrackedRule]] = defaultdict(list)
     for rule in model.rules_by_head.get(head, []):
-        if rule.policy == policy_id and rule.criterion:
+        if rule.policy == policy_id and rule.labelled:
             grouped[rule.criterion].append(rule)
     return grouped
 
@@ -302,20 +370,23 @@ def _level_binding(rule: TrackedRule, level: Term) -> Binding:
     return {}
 
 
-def _first_failure(model: _Model, rule: TrackedRule, start: Binding, depth: int) -> Failure | None:
+def _first_failure(
+    model: _Model, rule: TrackedRule, start: Binding, depth: int, served: _Served
+) -> Failure | None:
     """The first body literal of the rule that no binding extending `start` satisfies."""
+    here = served.below(rule)
     bindings = [start]
-    for literal in rule.body:
+    for position, literal in enumerate(rule.body):
         extended = list(_solutions(model, literal, bindings))
         if extended:
             bindings = extended[:50]
             continue
         binding = bindings[0]
         condition = substitute_text(literal.text, binding)
-        because, inner = _because(model, rule.policy, literal, binding, depth)
-        return Failure(
-            rule.criterion, rule.citation, rule.id, rule.location, condition, because, inner
-        )
+        because = _because(model, rule, position, binding, depth, here)
+        criterion = here.criterion or ""
+        citation = model.tracking.citation(here.policy, here.criterion) or ""
+        return Failure(criterion, citation, rule.id, rule.location, condition, *because)
     return None
 
 
@@ -343,36 +414,88 @@ def _solutions(model: _Model, literal: Literal, bindings: list[Binding]) -> Iter
     yield from bindings  # aggregates and constants: not evaluated here, taken as satisfied
 
 
+_Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
+
+
 def _because(
-    model: _Model, policy_id: str, literal: Literal, binding: Binding, depth: int
-) -> tuple[str, tuple[Failure, ...]]:
-    """Why a literal fails: the facts behind it, or the failures of what it refers to."""
-    if literal.kind == "comparison":
-        return f"{substitute_text(literal.text, binding)} is false", ()
+    model: _Model, rule: TrackedRule, position: int, binding: Binding, depth: int, here: _Served
+) -> _Because:
+    """Why a literal fails: the case facts behind it, in words, or the failures
+    of what it refers to."""
+    literal = rule.body[position]
     if literal.kind != "atom" or literal.atom is None:
-        return "", ()
+        facts = _facts_before(model, rule, position, binding)
+        return facts, _stated(model, facts, "which does not meet it") or "not met", "stated", ()
     pattern = substitute(literal.atom, binding)
     if literal.negated:
-        holding = [c for c in _candidates(model, pattern) if match(pattern, c, {}) is not None]
-        return f"{show(holding[0]) if holding else show(pattern)} holds", ()
+        holding = _candidates_matching(model, pattern)
+        found = holding[0] if holding else pattern
+        facts = _facts_behind(model, found, here)
+        return facts, _stated(model, facts, "") or _words(model, found), "stated", ()
     name, arity = str(pattern[1]), len(pattern[2])
     vocabulary = BY_SIGNATURE.get((name, arity))
     if vocabulary is not None:
-        return _vocabulary_reason(model, pattern, vocabulary.kind), ()
+        return _vocabulary_reason(model, pattern, vocabulary.kind)
     if depth < MAX_DEPTH:
-        inner = tuple(_failures_of(model, policy_id, pattern, depth + 1))
+        inner = tuple(_failures_of(model, rule.policy, pattern, depth + 1, here))
         if inner:
-            return "", inner
-    return _related_facts(model, pattern), ()
+            return (), "", "derived", inner
+    return _related_facts(model, pattern)
 
 
-def _vocabulary_reason(model: _Model, pattern: Term, kind: Kind) -> str:
-    stated = _facts_like(model, pattern)
+def _words(model: _Model, term: Term) -> str:
+    arguments = [_argument(a) for a in term[2]]
+    return atom_words(str(term[1]), arguments, bool(term[3]), model.tables)
+
+
+def _argument(term: Term) -> str | None:
+    if term[0] == "var":
+        return None
+    return str(term[1]) if term[0] == "str" else show(term)
+
+
+def _stated(model: _Model, facts: tuple[str, ...], then: str) -> str:
+    """'the record states X and Y[, then]' for case facts in ASP text."""
+    if not facts:
+        return ""
+    words = " and ".join(_words(model, of_text(fact)) for fact in facts)
+    return f"the record states {words}" + (f", {then}" if then else "")
+
+
+def _facts_before(
+    model: _Model, rule: TrackedRule, position: int, binding: Binding
+) -> tuple[str, ...]:
+    """The case facts behind the literals before a failed test (the values it compared)."""
+    found: list[str] = []
+    for literal in rule.body[:position]:
+        ground = _ground_atom(model, literal, binding)
+        if ground is not None:
+            found.extend(_facts_behind(model, ground, _Served(rule.policy, None)))
+    return tuple(dict.fromkeys(found))
+
+
+def _facts_behind(model: _Model, atom: Term, served: _Served) -> tuple[str, ...]:
+    """The case facts an atom is, or rests on (target levels and the request aside)."""
+    if atom in model.case_facts:
+        facts = [show(atom)]
+    else:
+        step = _derive(model, atom, set(), served)
+        facts = case_facts_of(step) if step is not None else []
+    return tuple(f for f in facts if not f.startswith(_CONTEXT))
+
+
+# Facts every case states: never the reason a condition failed.
+_CONTEXT = ("target(", "procedure(", "cpt(", "service_date(")
+
+
+def _vocabulary_reason(model: _Model, pattern: Term, kind: Kind) -> _Because:
+    stated = tuple(show(f) for f in _facts_like(model, pattern))
     if stated:
-        return "stated instead: " + ", ".join(show(f) for f in stated)
+        needs = "the criterion needs " + _words(model, pattern)
+        return stated, _stated(model, stated, needs), "stated", ()
     if kind == Kind.DOCUMENTATION:
-        return f"not documented: {show(pattern)}"
-    return f"not stated: {show(pattern)}"
+        return (), f"not documented: {_words(model, pattern)}", "not_documented", ()
+    return (), f"not stated: {_words(model, pattern)}", "not_stated", ()
 
 
 def _facts_like(model: _Model, pattern: Term) -> list[Term]:
@@ -390,16 +513,18 @@ def _facts_like(model: _Model, pattern: Term) -> list[Term]:
     return sorted(found, key=show)
 
 
-def _failures_of(model: _Model, policy_id: str, pattern: Term, depth: int) -> Iterator[Failure]:
+def _failures_of(
+    model: _Model, policy_id: str, pattern: Term, depth: int, served: _Served
+) -> Iterator[Failure]:
     """For a failed derived literal of the policy (a sub-criterion or a local
     concept), the first failures of each rule that could have derived it."""
     for rule in model.rules_by_head.get(str(pattern[1]), []):
-        if rule.policy != policy_id:
+        if rule.policy != policy_id or _for_another_procedure(model, rule):
             continue
         start = match(rule.head, pattern, {}) if _ground_parts_agree(rule.head, pattern) else None
         if start is None:
             continue
-        failure = _first_failure(model, rule, start, depth)
+        failure = _first_failure(model, rule, start, depth, served)
         if failure is not None:
             yield failure
 
@@ -413,23 +538,29 @@ def _ground_parts_agree(head: Term, pattern: Term) -> bool:
     )
 
 
-def _related_facts(model: _Model, pattern: Term) -> str:
+def _related_facts(model: _Model, pattern: Term) -> _Because:
     """For a failed concept (e.g. onset_le(l1,twelve_weeks)): the case facts its
     defining rules read (through other concepts), at the same level."""
     first = pattern[2][0] if pattern[2] else None
     level = first if first is not None and _is_level(first) else None
     names = _vocabulary_behind(model, str(pattern[1]), set())
-    facts = [
-        fact
+    facts = tuple(
+        show(fact)
         for fact in sorted(model.case_facts, key=show)
         if fact[1] in names and (level is None or not fact[2] or fact[2][0] == level)
-    ]
+    )
+    wanted = _words(model, pattern)
     if facts:
-        return "stated: " + ", ".join(show(f) for f in facts)
-    if names:
-        where = f" at {show(level)}" if level is not None else ""
-        return f"nothing documented{where} for {', '.join(sorted(names))}"
-    return ""
+        return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
+    if not names:  # a fact of the knowledge base about the level (its region, a range)
+        return (), f"not {wanted}", "level", ()
+    documentation = any(BY_SIGNATURE[n].kind == Kind.DOCUMENTATION for n in _signatures(names))
+    reading = "not_documented" if documentation else "not_stated"
+    return (), f"not {'documented' if documentation else 'stated'}: {wanted}", reading, ()
+
+
+def _signatures(names: set[str]) -> list[tuple[str, int]]:
+    return sorted(signature for signature in BY_SIGNATURE if signature[0] in names)
 
 
 def _is_level(term: Term) -> bool:
@@ -458,29 +589,32 @@ def _vocabulary_behind(model: _Model, name: str, seen: set[str]) -> set[str]:
 
 
 def _assumed_absent(model: _Model, policy_id: str, level: Term) -> Iterator[Absent]:
-    """Exclusions of the policy that did not apply because a case fact they look
-    for is not stated (closed: assumed absent), not documented, or documented
-    otherwise. Exclusions that do not apply for other reasons (the procedure,
-    the level, a threshold) are not listed."""
+    """Exclusions of the policy that did not apply because what they look for is
+    not in the record: a closed fact not stated (absent), or a documentation
+    item not documented. Exclusions that do not apply for other reasons (the
+    procedure, the level, a threshold, a fact stated otherwise) are not listed."""
     applied = _criteria_holding(model, "exclusion", 4, policy_id, level)
+    served = _Served(policy_id, None)
     for criterion, rules in sorted(_policy_rules(model, policy_id, "exclusion").items()):
         if ("str", criterion) in applied:
             continue
         for rule in rules:
-            failure = _first_failure(model, rule, _level_binding(rule, level), MAX_DEPTH)
-            reading = _absence_reading(failure.because) if failure is not None else ""
-            if failure is None or not reading:
+            if _for_another_procedure(model, rule):
                 continue
-            yield Absent(
-                criterion, rule.citation, rule.id, rule.location, failure.condition, reading
+            failure = _first_failure(model, rule, _level_binding(rule, level), MAX_DEPTH, served)
+            if failure is None or failure.reading not in ("not_stated", "not_documented"):
+                continue
+            reading = failure.reason.split(": ", 1)[-1]
+            taken = (
+                "not stated, taken as absent"
+                if failure.reading == "not_stated"
+                else ("not documented, taken as absent")
             )
-
-
-def _absence_reading(because: str) -> str:
-    if because.startswith("not documented"):
-        return "not documented"
-    if because.startswith("stated instead"):
-        return "documented otherwise (" + because.removeprefix("stated instead: ") + ")"
-    if because.startswith("not stated"):
-        return "assumed absent (not stated)"
-    return ""
+            yield Absent(
+                criterion,
+                failure.citation,
+                rule.id,
+                rule.location,
+                failure.condition,
+                f"{reading} ({taken})",
+            )
