@@ -263,7 +263,7 @@ def _policy_block(d: Determination, case: Case) -> list[str]:
             lines.extend(wrapped(f'"{d.criterion(cid).text}"', "      "))
         met = deciding_conditions(level)
         if met:
-            lines.append(f"    conditions met: {', '.join(met)}")
+            lines.extend(wrapped(f"conditions met: {', '.join(met)}", "    "))
     return lines
 
 

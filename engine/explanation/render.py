@@ -80,9 +80,13 @@ def _level_lines(level: LevelExplanation, indent: str, tables: Tables | None) ->
         for failure in level.why_not:
             lines.extend(_failure_lines(failure, inner, seen))
     if level.assumed_absent:
-        lines.append(f"{indent}exclusions taken as absent:")
+        lines.append(f"{indent}exclusions taken as absent (not in the record):")
+        by_criterion: dict[str, list[str]] = {}
         for absent in level.assumed_absent:
-            lines.append(f"{inner}{absent.criterion}: {absent.reading}")
+            looked_for = absent.reading.rsplit(" (", 1)[0]
+            by_criterion.setdefault(absent.criterion, []).append(looked_for)
+        for criterion, readings in by_criterion.items():
+            lines.extend(wrapped(f"{criterion}: {'; '.join(readings)}", inner))
     return lines
 
 
