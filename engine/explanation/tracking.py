@@ -69,7 +69,14 @@ class Tracking(NamedTuple):
 
 
 def track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
-    """Every rule of the program for these policies, and its tracking rules."""
+    """Every rule of the program for these policies, and its tracking rules
+    (read once, then cached: engine.explanation.cache)."""
+    from engine.explanation.cache import cached
+
+    return cached("tracking", kb.files(policies), lambda: _track(kb, policies))
+
+
+def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     catalogue = read_catalogue(kb, policies)
     rules: list[TrackedRule] = []
     rules.extend(_shared_rules(kb.path(PROLOGUE)))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import clingo
 
@@ -28,6 +28,7 @@ from engine.asp_text import (
     Literal,
     Term,
     compare,
+    is_ground,
     match,
     of_text,
     show,
@@ -123,31 +124,104 @@ class _Model:
         self.tables = tables_of(atoms)
         self._texts: dict[str, list[str]] = defaultdict(list)
         self._terms: dict[str, list[Term]] = {}
-        self.fired: dict[Term, list[tuple[TrackedRule, Binding]]] = defaultdict(list)
+        self._by_signature: dict[tuple[str, int, bool], list[Term]] = {}
+        self._by_ground: dict[tuple[str, int, bool, tuple[int, ...]], dict[Any, list[Term]]] = {}
+        self._fired_by_policy: dict[str, list[tuple[Term, TrackedRule]]] | None = None
+        self._locations: dict[str, str] | None = None
+        self.words: dict[Term, str] = {}  # atoms in words, each worded once
+        self._read: dict[str, Term] = {}
+        self.other_procedure: dict[str, bool] = {}  # rule id -> asks another procedure
+        # fired/3 atoms by the text of the head they derived; each is read into
+        # terms only when a derivation asks for it (most never are).
+        self._fired_texts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._fired: dict[str, list[tuple[TrackedRule, Binding]]] = {}
         for text in map(str, atoms):
             name = text.split("(", 1)[0]
             if name == FIRED:
-                self._add_fired(of_text(text))
+                self._add_fired(text)
             elif name != "criterion":
                 self._texts[name.lstrip("-")].append(text)
-        for instances in self.fired.values():
-            instances.sort(key=lambda item: (item[0].id, sorted(item[1].items())))
         self.case_facts = {of_text(str(fact.symbol)) for fact in case.facts}
+        # The case facts in a fixed order (by their text), read once.
+        self.ordered_facts = sorted(self.case_facts, key=show)
         self.rules_by_head: dict[str, list[TrackedRule]] = defaultdict(list)
         for rule in tracking.rules.values():
             self.rules_by_head[rule.head_name].append(rule)
 
-    def _add_fired(self, atom: Term) -> None:
-        rule_id, head, values = atom[2]
-        rule = self.tracking.rules[rule_id[1]]
-        binding = dict(zip(rule.variables, values[2], strict=True))
-        self.fired[head].append((rule, binding))
+    def _add_fired(self, text: str) -> None:
+        """fired("<rule id>",HEAD,(V1,...)): rule ids hold no quotes, bindings no ',('."""
+        rule_id, rest = text[len(FIRED) + 2 :].split('",', 1)
+        cut = rest.rindex(",(")
+        self._fired_texts[rest[:cut]].append((rule_id, rest[cut + 1 : -1]))
+
+    def term_of(self, text: str) -> Term:
+        """A ground atom's text as a term, each text read once."""
+        found = self._read.get(text)
+        if found is None:
+            found = self._read[text] = of_text(text)
+        return found
+
+    def has_fired(self, atom: Term) -> bool:
+        return show(atom) in self._fired_texts
+
+    def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding]]:
+        """The rule instances that derived an atom, in a fixed order."""
+        head = show(atom)
+        found = self._fired.get(head)
+        if found is None:
+            found = []
+            for rule_id, values in self._fired_texts.get(head, []):
+                rule = self.tracking.rules[rule_id]
+                bound = of_text(values)[2] if rule.variables else ()
+                found.append((rule, dict(zip(rule.variables, bound, strict=True))))
+            found.sort(key=lambda item: (item[0].id, sorted(item[1].items())))
+            self._fired[head] = found
+        return found
 
     def candidates(self, name: str, arity: int, positive: bool) -> list[Term]:
-        terms = self._terms.get(name)
-        if terms is None:
-            terms = self._terms[name] = [of_text(text) for text in self._texts.get(name, [])]
-        return [t for t in terms if len(t[2]) == arity and t[3] == positive]
+        key = (name, arity, positive)
+        found = self._by_signature.get(key)
+        if found is None:
+            terms = self._terms.get(name)
+            if terms is None:
+                terms = self._terms[name] = [of_text(text) for text in self._texts.get(name, [])]
+            found = [t for t in terms if len(t[2]) == arity and t[3] == positive]
+            self._by_signature[key] = found
+        return found
+
+    def candidates_like(self, pattern: Term) -> list[Term]:
+        """The atoms of the pattern's predicate that agree with its ground arguments
+        (an index per predicate and set of ground positions, built when first asked)."""
+        name, arguments, positive = str(pattern[1]), pattern[2], bool(pattern[3])
+        ground = tuple(i for i, argument in enumerate(arguments) if is_ground(argument))
+        if not ground:
+            return self.candidates(name, len(arguments), positive)
+        key = (name, len(arguments), positive, ground)
+        index = self._by_ground.get(key)
+        if index is None:
+            index = defaultdict(list)
+            for term in self.candidates(name, len(arguments), positive):
+                index[tuple(term[2][i] for i in ground)].append(term)
+            self._by_ground[key] = index
+        return index.get(tuple(arguments[i] for i in ground), [])
+
+    def locations(self) -> dict[str, str]:
+        """file:line of every rule id (one table for all the policies explained)."""
+        if self._locations is None:
+            self._locations = {r.id: r.location for r in self.tracking.rules.values()}
+        return self._locations
+
+    def fired_by_policy(self, policy_id: str) -> list[tuple[Term, TrackedRule]]:
+        """Each labelled head the policy's rules derived, with the rule."""
+        if self._fired_by_policy is None:
+            self._fired_by_policy = defaultdict(list)
+            for head, instances in self._fired_texts.items():
+                if head.split("(", 1)[0] in ("met", "indication", "exclusion", "otherwise"):
+                    term = of_text(head)
+                    for rule_id, _ in instances:
+                        rule = self.tracking.rules[rule_id]
+                        self._fired_by_policy[rule.policy].append((term, rule))
+        return self._fired_by_policy.get(policy_id, [])
 
 
 def explain(
@@ -188,7 +262,7 @@ def _explain_policy(model: _Model, determination: Determination) -> Explanation:
         _explain_level(model, determination, level.level, level.status)
         for level in determination.levels.values()
     )
-    locations = {rule.id: rule.location for rule in model.tracking.rules.values()}
+    locations = model.locations()
     return Explanation(
         determination.policy.id, determination.status, request_why, levels, locations, model.tables
     )
@@ -211,13 +285,11 @@ def _explain_level(
 
 def _fired_at(model: _Model, policy_id: str, level: Term) -> tuple[str, ...]:
     """Ids of the policy's labelled rules that fired for this level (or policy-wide)."""
-    fired: set[str] = set()
-    for head, instances in model.fired.items():
-        name = head[1]
-        at_level = name in ("met", "indication", "exclusion") and head[2][2] == level
-        if not (at_level or name == "otherwise"):
-            continue
-        fired.update(rule.id for rule, _ in instances if rule.policy == policy_id)
+    fired = {
+        rule.id
+        for head, rule in model.fired_by_policy(policy_id)
+        if head[1] == "otherwise" or head[2][2] == level
+    }
     return tuple(sorted(fired))
 
 
@@ -248,7 +320,7 @@ def policy_id(term: Term) -> str:
 
 
 def _derive(model: _Model, atom: Term, expanded: set[Term], served: _Served) -> Step | None:
-    instances = model.fired.get(atom)
+    instances = model.fired(atom)
     if not instances:
         return None
     rule, binding = instances[0]
@@ -266,7 +338,7 @@ def _derive(model: _Model, atom: Term, expanded: set[Term], served: _Served) -> 
         text = show(ground)
         if ground in model.case_facts:
             uses.append(Use(text, "fact"))
-        elif ground in model.fired:
+        elif model.has_fired(ground):
             uses.append(Use(text, "derived"))
             if ground not in expanded:
                 child = _derive(model, ground, expanded, here)
@@ -295,7 +367,7 @@ def _ground_atom(model: _Model, literal: Literal, binding: Binding) -> Term | No
 
 
 def _candidates(model: _Model, pattern: Term) -> list[Term]:
-    return model.candidates(str(pattern[1]), len(pattern[2]), bool(pattern[3]))
+    return model.candidates_like(pattern)
 
 
 def case_facts_of(step: Step) -> list[str]:
@@ -331,6 +403,13 @@ def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[F
 
 def _for_another_procedure(model: _Model, rule: TrackedRule) -> bool:
     """The rule asks for a procedure other than the one requested."""
+    known = model.other_procedure.get(rule.id)
+    if known is None:
+        known = model.other_procedure[rule.id] = _asks_another_procedure(model, rule)
+    return known
+
+
+def _asks_another_procedure(model: _Model, rule: TrackedRule) -> bool:
     for literal in rule.body:
         asks = literal.kind == "atom" and not literal.negated and literal.predicate == "requested"
         if asks and literal.atom is not None and not _candidates_matching(model, literal.atom):
@@ -444,8 +523,11 @@ def _because(
 
 
 def _words(model: _Model, term: Term) -> str:
-    arguments = [_argument(a) for a in term[2]]
-    return atom_words(str(term[1]), arguments, bool(term[3]), model.tables)
+    found = model.words.get(term)
+    if found is None:
+        arguments = [_argument(a) for a in term[2]]
+        found = model.words[term] = atom_words(str(term[1]), arguments, bool(term[3]), model.tables)
+    return found
 
 
 def _argument(term: Term) -> str | None:
@@ -458,7 +540,7 @@ def _stated(model: _Model, facts: tuple[str, ...], then: str) -> str:
     """'the record states X and Y[, then]' for case facts in ASP text."""
     if not facts:
         return ""
-    words = " and ".join(_words(model, of_text(fact)) for fact in facts)
+    words = " and ".join(_words(model, model.term_of(fact)) for fact in facts)
     return f"the record states {words}" + (f", {then}" if then else "")
 
 
@@ -505,12 +587,12 @@ def _facts_like(model: _Model, pattern: Term) -> list[Term]:
     first = arguments[0] if arguments and arguments[0][0] != "var" else None
     found = [
         fact
-        for fact in model.case_facts
+        for fact in model.ordered_facts
         if fact[1] == name
         and len(fact[2]) == len(arguments)
         and (first is None or fact[2][0] == first)
     ]
-    return sorted(found, key=show)
+    return found
 
 
 def _failures_of(
@@ -546,7 +628,7 @@ def _related_facts(model: _Model, pattern: Term) -> _Because:
     names = _vocabulary_behind(model, str(pattern[1]), set())
     facts = tuple(
         show(fact)
-        for fact in sorted(model.case_facts, key=show)
+        for fact in model.ordered_facts
         if fact[1] in names and (level is None or not fact[2] or fact[2][0] == level)
     )
     wanted = _words(model, pattern)
