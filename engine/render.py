@@ -235,7 +235,9 @@ def _shortest_set(missing: tuple[Missing, ...]) -> str:
     words = document_one_of((shortest,))
     others = len(missing) - 1
     if others:
-        words += f", or one of {others} other set{'s' if others > 1 else ''} below"
+        words += (
+            ", or another set below" if others == 1 else f", or one of {others} other sets below"
+        )
     return words
 
 
@@ -256,8 +258,9 @@ def _policy_block(d: Determination, case: Case) -> list[str]:
                 criteria = ", ".join(alternative.criteria)
                 meets = f" (meets {criteria})" if criteria else ""
                 lines.extend(_numbered(number, items + meets, "      "))
-            lines.append("    Until then:")
         verb = "meets" if level.status == MEDICALLY_NECESSARY else "decided by"
+        if level.missing:
+            verb = "until then, decided by"
         for cid in level.decided_by:
             lines.append(f"    {verb} {cid}:")
             lines.extend(wrapped(f'"{d.criterion(cid).text}"', "      "))

@@ -183,7 +183,7 @@ def test_query_explain_prints_why_and_why_not_trees() -> None:
     assert result.returncode == 0, result.stderr
     assert "why not (indications not met at L1):" in result.stdout
     assert (
-        "I.A not met (I.A.1): the record states symptom onset at L1: 120 days, the criterion"
+        "I.A not met (I.A.1): the record states symptom onset at L1: 120 days; the criterion"
         in result.stdout
     )
 

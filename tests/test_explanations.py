@@ -201,7 +201,7 @@ def test_a_denial_names_the_exact_criterion_and_fact() -> None:
     assert onset.condition == "onset_le(l1,twelve_weeks)"
     assert onset.facts == ("onset_days(l1,120)",)
     assert onset.reason == (
-        "the record states symptom onset at L1: 120 days, "
+        "the record states symptom onset at L1: 120 days; "
         "the criterion needs symptom onset at L1 ≤ 84 days (twelve weeks)"
     )
 

@@ -34,6 +34,7 @@ from engine.asp_text import (
     show,
     substitute,
     substitute_text,
+    variables,
 )
 from engine.case import Case
 from engine.determination import MEDICALLY_NECESSARY, Determination
@@ -131,6 +132,8 @@ class _Model:
         self.words: dict[Term, str] = {}  # atoms in words, each worded once
         self._read: dict[str, Term] = {}
         self.other_procedure: dict[str, bool] = {}  # rule id -> asks another procedure
+        self.level_free_failures: dict[tuple[str, int, _Served], Failure | None] = {}
+        self.derivations: dict[tuple[Term, _Served], Step | None] = {}
         # fired/3 atoms by the text of the head they derived; each is read into
         # terms only when a derivation asks for it (most never are).
         self._fired_texts: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -320,6 +323,18 @@ def policy_id(term: Term) -> str:
 
 
 def _derive(model: _Model, atom: Term, expanded: set[Term], served: _Served) -> Step | None:
+    """The derivation of an atom. One that names no level (addressed(P),
+    severity(S)) is the same under every level: derived once per criterion."""
+    if any(_is_level(argument) for argument in atom[2]):
+        return _derivation(model, atom, expanded, served)
+    key = (atom, served)
+    if key not in model.derivations:
+        model.derivations[key] = _derivation(model, atom, set(expanded), served)
+    expanded.add(atom)
+    return model.derivations[key]
+
+
+def _derivation(model: _Model, atom: Term, expanded: set[Term], served: _Served) -> Step | None:
     instances = model.fired(atom)
     if not instances:
         return None
@@ -393,7 +408,7 @@ def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[F
         for rule in rules:
             if _for_another_procedure(model, rule):
                 continue
-            failure = _first_failure(model, rule, _level_binding(rule, level), 0, served)
+            failure = _level_failure(model, rule, level, 0, served)
             if failure is not None:
                 key = (failure.criterion, failure.condition, failure.reason)
                 if key not in seen:
@@ -439,6 +454,32 @@ def _policy_rules(model: _Model, policy_id: str, head: str) -> dict[str, list[Tr
         if rule.policy == policy_id and rule.labelled:
             grouped[rule.criterion].append(rule)
     return grouped
+
+
+def _level_failure(
+    model: _Model, rule: TrackedRule, level: Term, depth: int, served: _Served
+) -> Failure | None:
+    """The first failure of a labelled rule at a level. A rule that reads its
+    level only through target/1 fails the same way at every target level: it
+    is evaluated once (a request of 30 levels asks 30 times)."""
+    if not _level_free(rule):
+        return _first_failure(model, rule, _level_binding(rule, level), depth, served)
+    key = (rule.id, depth, served)
+    if key not in model.level_free_failures:
+        failure = _first_failure(model, rule, _level_binding(rule, level), depth, served)
+        model.level_free_failures[key] = failure
+    return model.level_free_failures[key]
+
+
+def _level_free(rule: TrackedRule) -> bool:
+    arguments = rule.head[2]
+    if len(arguments) < 3 or arguments[2][0] != "var":
+        return False
+    name = str(arguments[2][1])
+    return all(
+        literal.predicate == "target" or name not in variables(literal.text)
+        for literal in rule.body
+    )
 
 
 def _level_binding(rule: TrackedRule, level: Term) -> Binding:
@@ -541,7 +582,7 @@ def _stated(model: _Model, facts: tuple[str, ...], then: str) -> str:
     if not facts:
         return ""
     words = " and ".join(_words(model, model.term_of(fact)) for fact in facts)
-    return f"the record states {words}" + (f", {then}" if then else "")
+    return f"the record states {words}" + (f"; {then}" if then else "")
 
 
 def _facts_before(
@@ -683,7 +724,7 @@ def _assumed_absent(model: _Model, policy_id: str, level: Term) -> Iterator[Abse
         for rule in rules:
             if _for_another_procedure(model, rule):
                 continue
-            failure = _first_failure(model, rule, _level_binding(rule, level), MAX_DEPTH, served)
+            failure = _level_failure(model, rule, level, MAX_DEPTH, served)
             if failure is None or failure.reading not in ("not_stated", "not_documented"):
                 continue
             reading = failure.reason.split(": ", 1)[-1]
