@@ -68,7 +68,7 @@ def whatif_text(result: WhatIf) -> str:
     lines.append("")
     width = max(len(change.after.policy.id) for change in result.changes)
     for change in result.changes:
-        before, after = change.before.status, change.after.status
+        before, after = status_words(change.before.status), status_words(change.after.status)
         arrow = f"{before} -> {after}" if change.changed else f"{after} (unchanged)"
         lines.append(f"{change.after.policy.id:<{width}}  {arrow}")
     for change in result.changes:
@@ -80,7 +80,7 @@ def whatif_text(result: WhatIf) -> str:
 
 def _why(change: Change) -> list[str]:
     after = change.after
-    lines = [f"{after.policy.id}: now {after.status}"]
+    lines = [f"{after.policy.id}: now {status_words(after.status)}"]
     for level in after.levels.values():
         previous = change.before.levels.get(level.level)
         was = previous.status if previous else "-"

@@ -252,7 +252,7 @@ def test_whatif_command() -> None:
         "providence_196",
     )
     assert result.returncode == 0, result.stderr
-    assert "providence_196  medically_necessary -> not_medically_necessary" in result.stdout
+    assert "providence_196  medically necessary -> not medically necessary" in result.stdout
     assert "L1: medically necessary -> not medically necessary" not in result.stdout  # T8
     assert "T8: medically necessary -> not medically necessary" in result.stdout
     refused = kb("whatif", str(EXAMPLES / "myeloma_l2_kyphoplasty.lp"), "--add", "target(l9).")

@@ -113,19 +113,35 @@ def _fact(text: str, tables: Tables | None) -> str:
 
 
 def _failure_lines(failure: Failure, indent: str, seen: set[str]) -> list[str]:
-    lines: list[str] = []
+    """One entry per failed condition: its reason, or the reasons of each way
+    it could have held ("none of these holds"), then its words."""
+    by_condition: dict[tuple[str, str], list[Failure]] = {}
     for leaf, indication in _leaves(failure, failure.criterion):
-        head = f"{indication} not met" + (
-            f" ({leaf.criterion})" if leaf.criterion != indication else ""
-        )
-        line = f"{head}: {leaf.reason}"
+        by_condition.setdefault((indication, leaf.criterion), []).append(leaf)
+    lines: list[str] = []
+    for (indication, condition), leaves in by_condition.items():
+        head = f"{indication} not met" + (f" ({condition})" if condition != indication else "")
+        line = f"{head}: {_alternatives(list(dict.fromkeys(leaf.reason for leaf in leaves)))}"
         if line in seen:
             continue
         seen.add(line)
         lines.extend(wrapped(line, indent))
-        if leaf.citation:
-            lines.extend(wrapped(f'"{leaf.citation}"', indent + INDENT))
+        if leaves[0].citation:
+            lines.extend(wrapped(f'"{leaves[0].citation}"', indent + INDENT))
     return lines
+
+
+def _alternatives(reasons: list[str]) -> str:
+    """The reasons each way a condition could have held did not."""
+    if len(reasons) == 1:
+        return reasons[0]
+    for prefix, summary in (
+        ("not documented: ", "none documented"),
+        ("not stated: ", "none stated"),
+    ):
+        if all(reason.startswith(prefix) for reason in reasons):
+            return f"{summary}: {'; '.join(r.removeprefix(prefix) for r in reasons)}"
+    return f"none of these holds: {'; '.join(reasons)}"
 
 
 def _leaves(failure: Failure, indication: str) -> list[tuple[Failure, str]]:
