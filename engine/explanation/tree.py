@@ -501,13 +501,20 @@ def _first_failure(
         if extended:
             bindings = extended[:50]
             continue
-        binding = bindings[0]
+        binding = _shared(bindings)
         condition = substitute_text(literal.text, binding)
         because = _because(model, rule, position, binding, depth, here)
         criterion = here.criterion or ""
         citation = model.tracking.citation(here.policy, here.criterion) or ""
         return Failure(criterion, citation, rule.id, rule.location, condition, *because)
     return None
+
+
+def _shared(bindings: list[Binding]) -> Binding:
+    """The values every binding agrees on: a variable bound differently by
+    several ways of meeting the earlier conditions stays unbound ('any')."""
+    first = bindings[0]
+    return {k: v for k, v in first.items() if all(b.get(k) == v for b in bindings[1:])}
 
 
 def _solutions(model: _Model, literal: Literal, bindings: list[Binding]) -> Iterator[Binding]:
