@@ -105,24 +105,17 @@ class Tables(NamedTuple):
         return min(self.level_order.get(x, 0) for x in levels)
 
 
-def tables_of(atoms: Iterable[clingo.Symbol]) -> Tables:
-    """The static tables (thresholds, ranges, levels) of an answer set."""
-    import clingo
-
-    def text(symbol: clingo.Symbol) -> str:
-        return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
-
-    by_name: dict[str, list[tuple[str, ...]]] = {}
-    for atom in atoms:
-        if atom.name in TABLES:
-            by_name.setdefault(atom.name, []).append(tuple(text(a) for a in atom.arguments))
+def tables_from(rows: Mapping[str, Sequence[tuple[str, ...]]]) -> Tables:
+    """The static tables of an answer set, from its rows (arguments as text)."""
+    by_name = {name: list(found) for name, found in rows.items()}
     levels = by_name.get("level", [])
     order = {name: int(index) for name, _region, index in levels}
     regions = {name: region for name, region, _index in levels}
     return Tables(by_name, order, regions)
 
 
-TABLES = ("threshold", "range", "level", "advanced_modality")
+# The predicates of kb/concepts.lp that wording reads, with their arities.
+TABLES = {"threshold": 2, "range": 3, "level": 3, "advanced_modality": 1}
 
 
 # --- Literals --------------------------------------------------------------------

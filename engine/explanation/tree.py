@@ -42,7 +42,7 @@ from engine.explanation.tracking import FIRED, TrackedRule, Tracking, track
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE, LEVELS, Kind
-from engine.wording import Tables, atom_words, tables_of
+from engine.wording import TABLES, Tables, atom_words, tables_from
 
 # How deep "why not" descends into sub-criteria and concepts.
 MAX_DEPTH = 3
@@ -122,7 +122,6 @@ class _Model:
 
     def __init__(self, atoms: list[clingo.Symbol], case: Case, tracking: Tracking) -> None:
         self.tracking = tracking
-        self.tables = tables_of(atoms)
         self._texts: dict[str, list[str]] = defaultdict(list)
         self._terms: dict[str, list[Term]] = {}
         self._by_signature: dict[tuple[str, int, bool], list[Term]] = {}
@@ -144,6 +143,7 @@ class _Model:
                 self._add_fired(text)
             elif name != "criterion":
                 self._texts[name.lstrip("-")].append(text)
+        self.tables = self._tables()
         self.case_facts = {of_text(str(fact.symbol)) for fact in case.facts}
         # The case facts in a fixed order (by their text), read once.
         self.ordered_facts = sorted(self.case_facts, key=show)
@@ -191,6 +191,17 @@ class _Model:
             found = [t for t in terms if len(t[2]) == arity and t[3] == positive]
             self._by_signature[key] = found
         return found
+
+    def _tables(self) -> Tables:
+        """Thresholds, ranges and levels, to word the facts (wording.Tables)."""
+        rows = {
+            name: [
+                tuple(_argument(a) or "" for a in term[2])
+                for term in self.candidates(name, arity, True)
+            ]
+            for name, arity in TABLES.items()
+        }
+        return tables_from(rows)
 
     def candidates_like(self, pattern: Term) -> list[Term]:
         """The atoms of the pattern's predicate that agree with its ground arguments
