@@ -4,15 +4,17 @@ One more solve of the same program, with the tracking rules of
 engine.explanation.tracking added, gives every ground rule instance that fired. From it:
 
 - why: the derivation tree from a level's status down to the case facts:
-  each fired rule with its id, citation and file:line, and the facts and
-  derived atoms it used (derived atoms are expanded in turn);
-- why not (levels that are not medically necessary): for each indication the
-  level did not meet, the first condition of each of its rules that failed,
-  with the facts that made it fail (or "not documented"), descending into
-  sub-criteria and policy-local concepts;
-- assumed absent: the exclusions of the policy that did not apply, with the
-  fact each one looked for: closed facts that were not stated are assumed
-  absent.
+  each fired rule with its id, file:line, the criterion it serves in this
+  derivation (a labelled rule its own; a helper or concept that of the rule
+  above it; the epilogue's glue none) and that criterion's words, and the
+  facts and derived atoms it used (derived atoms are expanded in turn);
+- why not (levels that are not medically necessary): for each indication of
+  the requested procedure the level did not meet, the first condition of each
+  of its rules that failed, with the case facts that made it fail and the
+  reason in words, descending into sub-criteria and policy-local concepts;
+- assumed absent: the exclusions of the policy that did not apply because
+  what they look for is not in the record (a closed fact not stated, or an
+  item not documented).
 """
 
 from __future__ import annotations
