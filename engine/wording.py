@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -303,11 +304,18 @@ def date_words(date: int) -> str:
 
 def wrapped(text: str, indent: str, width: int = 96) -> list[str]:
     """Text in full, wrapped at word boundaries (never cut mid-word)."""
-    return textwrap.wrap(
-        text,
-        width=width,
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
+    return list(_wrapped(text, indent, width))
+
+
+@lru_cache(maxsize=4096)  # the same quotes recur at every level of a request
+def _wrapped(text: str, indent: str, width: int) -> tuple[str, ...]:
+    return tuple(
+        textwrap.wrap(
+            text,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     )
