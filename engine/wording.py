@@ -204,6 +204,8 @@ def _argument_text(symbol: clingo.Symbol) -> str:
 
 def atom_words(name: str, arguments: Sequence[str | None], positive: bool, tables: Tables) -> str:
     """An atom in words; an argument None (a variable) reads 'any'."""
+    if name == "service_date" and arguments and str(arguments[0]).isdigit():
+        arguments = [date_words(int(str(arguments[0])))]
     phrase = PHRASES.get(name)
     if phrase is not None and phrase.anonymous and arguments and all(a is None for a in arguments):
         return phrase.anonymous if positive else f"not {phrase.anonymous}"

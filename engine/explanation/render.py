@@ -12,7 +12,14 @@ from typing import Any
 
 import clingo
 
-from engine.explanation.tree import Absent, Explanation, Failure, LevelExplanation, Step
+from engine.explanation.tree import (
+    Absent,
+    Explanation,
+    Failure,
+    LevelExplanation,
+    Step,
+    case_facts_of,
+)
 from engine.wording import Tables, fact_words, status_words, wrapped
 
 INDENT = "  "
@@ -58,9 +65,12 @@ def _collect(step: Step, group: _Group) -> None:
 def explanation_lines(explanation: Explanation, indent: str = INDENT) -> list[str]:
     tables = explanation.tables
     lines: list[str] = []
-    if explanation.why is not None:
-        lines.append(f"{indent}why {status_words(explanation.status)}:")
-        lines.extend(_group_lines(_grouped(explanation.why), indent + INDENT, tables, True))
+    if explanation.why is not None:  # the criterion is quoted above: only the facts it read
+        facts = list(dict.fromkeys(case_facts_of(explanation.why)))
+        if facts:
+            given = "given: " + "; ".join(_fact(f, tables) for f in facts)
+            lines.append(f"{indent}why {status_words(explanation.status)}:")
+            lines.extend(wrapped(given, indent + INDENT))
     for level in explanation.levels:
         lines.extend(_level_lines(level, indent, tables))
     return lines
