@@ -73,11 +73,13 @@ class Tables(NamedTuple):
         return self.atoms.get(predicate, ())
 
     def threshold(self, name: str) -> str:
-        """'42 days (six weeks)' for threshold(six_weeks, 42)."""
+        """'42 days (six weeks)' for threshold(six_weeks(nd_x5025), 42): a policy's
+        own duration, named without its policy."""
+        words = pretty(name.split("(", 1)[0])
         for key, days in self.values("threshold"):
             if key == name:
-                return f"{days} days ({pretty(name)})"
-        return pretty(name)
+                return f"{days} days ({words})"
+        return words
 
     def range_text(self, name: str) -> str:
         """'T5–L5' for range(t5_l5, t5, l5)."""
@@ -166,6 +168,8 @@ PHRASES: dict[str, Phrase] = {
         "conservative therapy {0} for {1}", anonymous="some conservative therapy tried"
     ),
     "longest_therapy": Phrase("longest conservative therapy {0}"),
+    "longest_therapy_at_least": Phrase("longest conservative therapy ≥ {threshold0}"),
+    "osteolytic_malignancy_at": Phrase("myeloma or osteolytic metastasis at {0}", (0,)),
     "therapy_failed": Phrase("therapy failed (no meaningful improvement)"),
     "therapy_contraindicated": Phrase("therapy contraindicated: {0}"),
     "osteoporosis_program": Phrase("enrolled in an osteoporosis program"),
@@ -176,6 +180,10 @@ PHRASES: dict[str, Phrase] = {
     "cement": Phrase("cement: {0}"),
     "condition": Phrase("condition: {0}"),
     "finding": Phrase("finding at {0}: {1}", (0,)),
+    "augmentation_at": Phrase("augmentation of {0} is {1}", (0,)),
+    "symptomatic": Phrase("fracture at {0} symptomatic", (0,)),
+    "painful_lesion": Phrase("lesion at {0} painful", (0,)),
+    "painless_lesion": Phrase("lesion at {0} documented not painful", (0,)),
 }
 
 # Concepts of kb/concepts.lp that are machinery, never a reason by themselves:
@@ -220,6 +228,7 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
         extra = {
             "modalities": _or_words(a for (a,) in tables.values("advanced_modality")),
             "range1": tables.range_text(str(arguments[1])) if len(arguments) > 1 else "",
+            "threshold0": tables.threshold(str(arguments[0])) if arguments else "",
             "threshold1": tables.threshold(str(arguments[1])) if len(arguments) > 1 else "",
         }
         words = phrase.template.format(*shown, **extra)

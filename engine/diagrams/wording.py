@@ -115,6 +115,7 @@ def phrase(
     extra = {
         "modalities": or_list(a for (a,) in tables.values("advanced_modality")),
         "range1": tables.range_text(arguments[1]) if len(arguments) > 1 else "",
+        "threshold0": tables.threshold(arguments[0]) if arguments else "",
         "threshold1": tables.threshold(arguments[1]) if len(arguments) > 1 else "",
     }
     return known.template.format(*values, **extra)
