@@ -253,3 +253,19 @@ def test_every_labelled_rule_cites_a_criterion_of_its_policy() -> None:
         if rule.labelled:
             assert tracking.citation(rule.policy, rule.criterion), f"{rule.id} cites nothing"
             assert tracking.role(rule.policy, rule.criterion) != "note", f"{rule.id}: a note"
+
+
+def test_the_longest_therapy_is_the_one_cited() -> None:
+    # Issue 10: '#max' lines cited a therapy that was not the maximum.
+    case = read_case(
+        "procedure(vertebroplasty). target(l1). fracture(l1, osteoporotic).\n"
+        "therapy(physical_therapy, 14). therapy(nsaids, 90). therapy_failed.\n"
+        "pain_severity(severe). pain_concordant(l1).\n",
+        "case.lp",
+    )
+    determinations, explanations = determine_and_explain(case, policies=["carefirst_pvp"])
+    assert determinations[0].status == "medically_necessary"
+    (level,) = explanations[0].levels
+    facts = {u.literal for step in _steps(level.why) for u in step.uses if u.kind == "fact"}
+    assert "therapy(nsaids,90)" in facts
+    assert "therapy(physical_therapy,14)" not in facts
