@@ -50,7 +50,7 @@ def _fail(error: PolicyKbError) -> typer.Exit:
     """Print a domain error to stderr and choose its exit code."""
     sys.stderr.write(f"error: {error}\n" if not isinstance(error, CaseError) else f"{error}\n")
     if isinstance(error, CaseError):
-        count = len(error.problems)
+        count = error.count
         sys.stderr.write(f"case refused: {count} problem{'s' if count != 1 else ''}\n")
     code = 1 if isinstance(error, KnowledgeBaseError) else 2
     return typer.Exit(code)
@@ -271,25 +271,38 @@ def check(
         int | None,
         typer.Option("--jobs", min=1, help="Worker processes (default: one per CPU)."),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="After the summary, every finding with its witness.")
+    ] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Recompute even if the findings are cached.")
+    ] = False,
     kb: KbOption = None,
 ) -> None:
     """Consistency checks: conflicts, gaps and dead rules inside each policy, and the
     disagreements between policies, each with a minimal witness case."""
-    from engine.checks.findings import check as run_checks
+    from engine.checks.cache import cached_check
     from engine.checks.report import to_json as check_json
     from engine.checks.report import to_text as check_text
 
     try:
-        report = run_checks(
+        report = cached_check(
             _knowledge_base(kb),
             policy,
             procedure=procedure.value if procedure else None,
             levels=levels,
             jobs=jobs,
+            fresh=fresh,
         )
     except PolicyKbError as error:
         raise _fail(error) from None
-    sys.stdout.write(check_json(report) if output == Format.json else check_text(report))
+    text = check_json(report) if output == Format.json else check_text(report, verbose=verbose)
+    sys.stdout.write(text)
+
+
+from cli.report import report_command  # noqa: E402  (after the app it registers with)
+
+app.command(name="report")(report_command)
 
 
 def run() -> None:

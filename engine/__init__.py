@@ -2,6 +2,8 @@
 
 Modules, in the order data flows through them:
   vocabulary     the case vocabulary as data
+  case_source    the bytes of a case: regular files only, bounded, never blocking
+  case_reader    the case language: tokenizer and parser, no clingo involved
   case           read and validate an untrusted case file
   knowledge_base locate the .lp files of the knowledge base
   solve          one clingo run over the knowledge base and a case

@@ -1,23 +1,34 @@
-"""Reading a case file: untrusted text in, validated facts out.
+"""Reading a case: untrusted text in, validated facts out.
 
-A case file may hold only ground facts of the case vocabulary. The text is
-scanned for directives before clingo's parser sees it (the parser itself would
-act on `#include`), then parsed with clingo's AST parser, and every statement
-is checked against engine.vocabulary. Nothing in a case is ever handed to
-clingo as program text: the engine rebuilds each fact from its validated
-symbol.
+A case file may hold only ground facts of the case vocabulary (the grammar is
+in docs/case-vocabulary.md, "The case language, exactly"). engine.case_source
+reads the bytes (bounded, regular files only), engine.case_reader tokenizes
+and parses them (nothing is handed to clingo), and this module checks every
+statement against engine.vocabulary, builds each fact's clingo symbol from
+the checked values, then checks the case as a whole. The solver is given
+only text printed from those symbols, never a byte of the case file.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import NamedTuple
 
 import clingo
-from clingo import ast
 
+from engine import nearest
+from engine.case_reader import (
+    MAX_NAME,
+    STOPPED,
+    Statement,
+    Term,
+    TermKind,
+    excerpt,
+    read_statements,
+)
+from engine.case_source import MAX_BYTES, read_bytes, source_name, too_large_message
 from engine.errors import CaseError, Problem
-from engine.nearest import did_you_mean
 from engine.vocabulary import (
     BY_SIGNATURE,
     CPT_PROCEDURE,
@@ -31,7 +42,11 @@ from engine.vocabulary import (
     Text,
     Values,
     icd10_valid,
+    severity_of_score,
 )
+
+# At most this many problems are listed (the first ones); the rest are counted.
+MAX_LISTED = 100
 
 
 class Fact(NamedTuple):
@@ -59,7 +74,7 @@ class Case(NamedTuple):
     facts: tuple[Fact, ...]
 
     def program(self) -> str:
-        """The facts as ASP text, rebuilt from validated symbols."""
+        """The facts as ASP text, printed from validated symbols."""
         return "".join(f"{fact.symbol}.\n" for fact in self.facts)
 
     def symbols(self, name: str) -> list[clingo.Symbol]:
@@ -72,39 +87,21 @@ class Case(NamedTuple):
 
 def read_case(text: str, source: str) -> Case:
     """Validate case text; raise CaseError listing every problem found."""
-    refused = list(_scan_directives(text, source))
-    facts, problems = _parse_facts(_without_lines(text, refused), source)
-    problems = refused + problems
+    stated, problems = _read(text, source)
     if not problems:
-        problems = list(_check_case(facts, source))
+        problems = list(_check_case(stated, source))
     if problems:
-        raise CaseError(problems)
-    return Case(source, tuple(facts))
-
-
-def _without_lines(text: str, problems: list[Problem]) -> str:
-    """The text with the lines of refused directives blanked (newlines kept), so
-    the rest can still be parsed for its own problems without clingo's parser
-    ever seeing a directive. After a block comment or #script, nothing more is
-    parsed."""
-    if not problems:
-        return text
-    lines = text.split("\n")
-    cut = min(p.line for p in problems if p.line) if any(p.line for p in problems) else 1
-    if any("block comment" in p.message or "'#script'" in p.message for p in problems):
-        return "\n".join(lines[: cut - 1])
-    refused = {p.line for p in problems}
-    return "\n".join("" if number in refused else line for number, line in enumerate(lines, 1))
+        raise _refusal(problems)
+    return Case(source, tuple(s.fact for s in stated))
 
 
 def read_facts(text: str, source: str) -> list[Fact]:
     """Facts of the vocabulary, each validated, without the whole-case checks
     (for fragments such as `kb whatif --add`)."""
-    refused = list(_scan_directives(text, source))
-    facts, problems = _parse_facts(_without_lines(text, refused), source)
-    if refused or problems:
-        raise CaseError(refused + problems)
-    return facts
+    stated, problems = _read(text, source)
+    if problems:
+        raise _refusal(problems)
+    return [s.fact for s in stated]
 
 
 def revise(case: Case, added: list[Fact], removed: list[Fact]) -> Case:
@@ -120,407 +117,257 @@ def revise(case: Case, added: list[Fact], removed: list[Fact]) -> Case:
     dropped = {fact.symbol for fact in removed}
     kept = [fact for fact in case.facts if fact.symbol not in dropped]
     facts = kept + [fact for fact in added if fact.symbol not in present]
-    problems = list(_check_case(facts, case.source))
+    problems = list(_check_case([_stated(fact) for fact in facts], case.source))
     if problems:
         raise CaseError(problems)
     return Case(case.source, tuple(facts))
 
 
 def read_case_file(path: str) -> Case:
-    """Read a case from a file path, or standard input for '-'."""
-    import sys
-
-    source = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise CaseError([Problem(source, 0, f"cannot read the case file: {reason}")]) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise CaseError([Problem(source, line, "the case file is not UTF-8 text")]) from None
-    return read_case(text, source)
+    """Read a case from a file path, or standard input for '-'. Only a regular
+    file is read, and at most MAX_BYTES of it (engine.case_source)."""
+    data = read_bytes(path)
+    # Undecodable bytes become lone surrogates, which the reader refuses with
+    # their line, alongside every other problem of the file.
+    return read_case(data.decode("utf-8", "surrogateescape"), source_name(path))
 
 
-# --- Lexical scan ------------------------------------------------------------
-
-
-def _scan_directives(text: str, source: str) -> Iterator[Problem]:
-    """Find '#' directives and block comments outside strings and line comments.
-
-    Done on the raw text because clingo's parser acts on some directives
-    (#include reads a file) while parsing.
-    """
-    line, i, n = 1, 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "\n":
-            line += 1
-        elif char == "%":
-            if text.startswith("%*", i):
-                yield Problem(source, line, "block comments (%* ... *%) are not allowed in a case")
-                return
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        elif char == '"':
-            i += 1
-            while i < n and text[i] not in '"\n':
-                i += 2 if text[i] == "\\" else 1
-        elif char == "#":
-            word = char
-            j = i + 1
-            while j < n and (text[j].isalnum() or text[j] == "_"):
-                word += text[j]
-                j += 1
-            yield Problem(
-                source,
-                line,
-                f"directive '{word}' is not allowed: a case file holds only facts",
-            )
-        i += 1
-
-
-# --- Parsing ------------------------------------------------------------------
-
-_STATEMENT_NAMES = {
-    ast.ASTType.ShowSignature: "#show",
-    ast.ASTType.ShowTerm: "#show",
-    ast.ASTType.Definition: "#const",
-    ast.ASTType.Script: "#script",
-    ast.ASTType.External: "#external",
-    ast.ASTType.Minimize: "a #minimize statement",
-    ast.ASTType.Heuristic: "#heuristic",
-    ast.ASTType.Edge: "#edge",
-    ast.ASTType.ProjectAtom: "#project",
-    ast.ASTType.ProjectSignature: "#project",
-    ast.ASTType.Defined: "#defined",
-    ast.ASTType.TheoryDefinition: "#theory",
-    ast.ASTType.Program: "#program",
-}
-
-
-def _parse_facts(text: str, source: str) -> tuple[list[Fact], list[Problem]]:
-    facts: list[Fact] = []
-    problems: list[Problem] = []
-    messages: list[str] = []
-
-    def on_statement(statement: ast.AST) -> None:
-        line = statement.location.begin.line
-        if _is_implicit_program(statement) or statement.ast_type == ast.ASTType.Comment:
-            return
-        if statement.ast_type != ast.ASTType.Rule:
-            name = _STATEMENT_NAMES.get(statement.ast_type, str(statement.ast_type))
-            problems.append(Problem(source, line, f"{name} is not allowed: only facts"))
-            return
-        fact = _fact_of_rule(statement, source, problems)
-        if fact is not None:
-            facts.append(fact)
-
-    try:
-        ast.parse_string(text, on_statement, logger=lambda _code, msg: messages.append(msg))
-    except RuntimeError:
-        problems.extend(_syntax_problems(messages, source))
-    if not facts and not problems:
+def _read(text: str, source: str) -> tuple[list[_Stated], list[Problem]]:
+    """The facts of a text and every problem of its statements."""
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return [], [Problem(source, 0, too_large_message())]
+    reading = read_statements(text.removeprefix("\ufeff"), source)
+    problems = list(reading.problems)
+    stated = [fact for s in reading.statements if (fact := _fact(s, source, problems))]
+    if not reading.statements and not problems:
         problems.append(Problem(source, 0, "the case file is empty: it states no facts"))
-    return facts, problems
+    return stated, problems
 
 
-def _is_implicit_program(statement: ast.AST) -> bool:
-    location = statement.location
-    return (
-        statement.ast_type == ast.ASTType.Program
-        and location.begin.line == location.end.line
-        and location.begin.column == location.end.column
-    )
-
-
-def _syntax_problems(messages: list[str], source: str) -> list[Problem]:
-    problems = []
-    for message in messages:
-        # "<string>:3:1-2: error: syntax error, unexpected EOF"
-        head, _, rest = message.partition(": error: ")
-        parts = head.split(":")
-        line = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-        problems.append(Problem(source, line, f"syntax error: {rest.strip() or message.strip()}"))
-    return problems or [Problem(source, 0, "syntax error")]
-
-
-def _fact_of_rule(rule: ast.AST, source: str, problems: list[Problem]) -> Fact | None:
-    line = rule.location.begin.line
-    head = rule.head
-    if rule.body:
-        kind = "constraint" if _is_false(head) else "rule"
-        problems.append(Problem(source, line, f"a {kind} is not allowed: a case states facts only"))
-        return None
-    if head.ast_type != ast.ASTType.Literal:
-        kind = {
-            ast.ASTType.Aggregate: "choice rule",
-            ast.ASTType.Disjunction: "disjunction",
-        }.get(head.ast_type, "non-fact head")
-        problems.append(Problem(source, line, f"a {kind} is not allowed: a case states facts only"))
-        return None
-    if head.sign != ast.Sign.NoSign:
-        problems.append(
-            Problem(source, line, "'not' is not allowed in a case: use '-' for documented absence")
-        )
-        return None
-    if head.atom.ast_type != ast.ASTType.SymbolicAtom:
-        problems.append(Problem(source, line, f"'{head}' is not a fact of the vocabulary"))
-        return None
-    symbol = _symbol_of_term(head.atom.symbol, source, line, problems)
-    if symbol is None:
-        return None
-    if _check_symbol(symbol, source, line, problems):
-        return Fact(symbol, line)
-    return None
-
-
-def _is_false(head: ast.AST) -> bool:
-    return head.ast_type == ast.ASTType.Literal and str(head) == "#false"
-
-
-def _symbol_of_term(
-    term: ast.AST, source: str, line: int, problems: list[Problem]
-) -> clingo.Symbol | None:
-    negative = False
-    if term.ast_type == ast.ASTType.Pool:
-        problems.append(
-            Problem(source, line, f"pool '{term}' is not allowed: state one fact per value")
-        )
-        return None
-    if (
-        term.ast_type == ast.ASTType.UnaryOperation
-        and term.operator_type == ast.UnaryOperator.Minus
-    ):
-        negative, term = True, term.argument
-    if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type == clingo.SymbolType.Function:
-        return clingo.Function(term.symbol.name, term.symbol.arguments, not negative)
-    if term.ast_type != ast.ASTType.Function or term.external:
-        problems.append(Problem(source, line, f"'{term}' is not a fact of the vocabulary"))
-        return None
-    arguments = []
-    for argument in term.arguments:
-        value = _value_of_term(argument)
-        if value is None:
-            problems.append(Problem(source, line, _bad_argument_message(argument)))
-            return None
-        arguments.append(value)
-    return clingo.Function(term.name, arguments, not negative)
-
-
-def _value_of_term(term: ast.AST) -> clingo.Symbol | None:
-    if term.ast_type == ast.ASTType.SymbolicTerm:
-        symbol: clingo.Symbol = term.symbol
-        if symbol.type in (clingo.SymbolType.Number, clingo.SymbolType.String):
-            return symbol
-        if symbol.type == clingo.SymbolType.Function and not symbol.arguments and symbol.positive:
-            return symbol
-        return None
-    if term.ast_type == ast.ASTType.Function and not term.arguments and not term.external:
-        return clingo.Function(term.name)
-    return None
-
-
-def _bad_argument_message(term: ast.AST) -> str:
-    if term.ast_type == ast.ASTType.Variable:
-        return f"variable '{term}' is not allowed: a case states ground facts only"
-    if term.ast_type == ast.ASTType.UnaryOperation:
-        return f"'{term}' is not allowed: negative numbers are out of range"
-    if term.ast_type == ast.ASTType.Interval:
-        return f"interval '{term}' is not allowed: state one fact per value"
-    if term.ast_type == ast.ASTType.Pool:
-        return f"pool '{term}' is not allowed: state one fact per value"
-    return f"'{term}' is not a plain value (a constant, a number or a quoted string)"
+def _refusal(problems: list[Problem]) -> CaseError:
+    """The error listing the first MAX_LISTED problems (by line), the rest counted."""
+    if len(problems) <= MAX_LISTED:
+        return CaseError(problems)
+    ordered = sorted(problems, key=lambda p: (p.line, p.message))
+    rest = ordered[MAX_LISTED:]
+    stops = [p for p in rest if p.message.endswith(STOPPED)]  # always listed
+    summary = f"and {len(rest) - len(stops):,} more problems from this line on (not listed)"
+    listed = [*ordered[:MAX_LISTED], Problem(rest[0].source, rest[0].line, summary), *stops]
+    return CaseError(listed, count=len(problems))
 
 
 # --- Vocabulary checks ---------------------------------------------------------
 
 
-def _check_symbol(symbol: clingo.Symbol, source: str, line: int, problems: list[Problem]) -> bool:
-    signature = (symbol.name, len(symbol.arguments))
-    predicate = BY_SIGNATURE.get(signature)
+def _fact(statement: Statement, source: str, problems: list[Problem]) -> _Stated | None:
+    """The statement as a fact of the vocabulary, or None (its problems appended)."""
+    line = statement.line
+    predicate = BY_SIGNATURE.get((statement.name, len(statement.arguments)))
     if predicate is None:
-        problems.append(Problem(source, line, _unknown_predicate_message(symbol)))
-        return False
-    if not symbol.positive and predicate.kind != Kind.DOCUMENTATION:
-        problems.append(
-            Problem(
-                source,
-                line,
-                f"'-{predicate.name}' is not allowed: {predicate.signature} is a "
-                f"{predicate.kind.value} predicate, closed-world: leave it out to state absence",
-            )
+        problems.append(Problem(source, line, _unknown_predicate_message(statement)))
+        return None
+    if not statement.positive and predicate.kind != Kind.DOCUMENTATION:
+        message = (
+            f"'-{predicate.name}' is not allowed: {predicate.signature} is a "
+            f"{predicate.kind.value} predicate, closed-world: leave it out to state absence"
         )
-        return False
-    ok = True
-    for position, (value, domain) in enumerate(zip(symbol.arguments, predicate.args, strict=True)):
-        message = _domain_problem(value, domain)
-        if message:
-            problems.append(
-                Problem(
-                    source,
-                    line,
-                    f"{predicate.signature} argument {position + 1}: {message}",
-                )
-            )
-            ok = False
-    return ok
+        problems.append(Problem(source, line, message))
+        return None
+    arguments: list[clingo.Symbol] = []
+    for position, (term, domain) in enumerate(
+        zip(statement.arguments, predicate.args, strict=True), start=1
+    ):
+        value = _value(term, domain)
+        if isinstance(value, str):
+            message = f"{predicate.signature} argument {position}: {value}"
+            problems.append(Problem(source, line, message))
+        else:
+            arguments.append(value)
+    if len(arguments) < len(predicate.args):
+        return None
+    symbol = clingo.Function(predicate.name, arguments, statement.positive)
+    values = tuple(term.value for term in statement.arguments if term.value is not None)
+    return _Stated(Fact(symbol, line), predicate.name, values, statement.positive)
 
 
-def _unknown_predicate_message(symbol: clingo.Symbol) -> str:
-    signature = f"{symbol.name}/{len(symbol.arguments)}"
-    same_name = [p.signature for p in PREDICATES if p.name == symbol.name]
+def _unknown_predicate_message(statement: Statement) -> str:
+    name = statement.name
+    signature = f"{name}/{len(statement.arguments)}"
+    same_name = [p.signature for p in PREDICATES if p.name == name]
     if same_name:
         return f"'{signature}' has the wrong number of arguments: the vocabulary has {same_name[0]}"
     names = [p.name for p in PREDICATES]
-    return f"unknown predicate '{signature}'{did_you_mean(symbol.name, names)}"
+    return f"unknown predicate {excerpt(signature)}{_did_you_mean(name, tuple(names))}"
 
 
-def _domain_problem(value: clingo.Symbol, domain: Domain) -> str:
+def _value(term: Term, domain: Domain) -> clingo.Symbol | str:
+    """The term's symbol if the domain holds it, else what is wrong with it."""
     if isinstance(domain, Values):
-        if value.type == clingo.SymbolType.Function and value.name in domain.members:
-            return ""
-        shown = str(value)
-        hint = did_you_mean(shown, domain.members)
-        return f"'{shown}' is not a {domain.name}{hint}; expected {domain.describe()}"
-    if isinstance(domain, Integer):
-        if value.type != clingo.SymbolType.Number:
-            return f"'{value}' is not a number; expected {domain.describe()}"
-        if not domain.low <= value.number <= domain.high:
-            return f"{value.number} is out of range; expected {domain.describe()}"
-        return ""
+        return _member(term, domain)
+    if isinstance(domain, Integer | Date):
+        return _number(term, domain)
+    return _code(term, domain)
+
+
+def _member(term: Term, domain: Values) -> clingo.Symbol | str:
+    if term.kind == TermKind.CONSTANT and term.value in domain.members:
+        return _constant(str(term.value))
+    hint = _did_you_mean(term.text, domain.members) if term.kind == TermKind.CONSTANT else ""
+    expected = hint or f"; expected {domain.describe()}"
+    return f"{excerpt(term.text)} is not a {domain.name}{expected}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_you_mean(word: str, candidates: tuple[str, ...]) -> str:
+    """nearest.did_you_mean, remembered: a case may repeat one misspelling 10,000 times."""
+    return nearest.did_you_mean(word, candidates)
+
+
+@functools.cache
+def _constant(name: str) -> clingo.Symbol:
+    """A vocabulary constant's symbol, built once (names come only from the vocabulary)."""
+    return clingo.Function(name)
+
+
+def _number(term: Term, domain: Integer | Date) -> clingo.Symbol | str:
+    if term.kind != TermKind.INTEGER:
+        return f"{excerpt(term.text)} is not a number; expected {domain.describe()}"
+    if isinstance(term.value, int) and domain.contains(term.value):
+        return clingo.Number(term.value)
     if isinstance(domain, Date):
-        if value.type != clingo.SymbolType.Number or not _valid_date(value.number):
-            return f"'{value}' is not a valid date; expected {domain.describe()}"
-        return ""
-    if isinstance(domain, Text):
-        if value.type != clingo.SymbolType.String:
-            return f"'{value}' must be quoted; expected {domain.describe()}"
-        if domain.codes and value.string not in domain.codes:
-            hint = did_you_mean(value.string, domain.codes)
-            return f"'{value.string}' is not a known code{hint}; expected {domain.describe()}"
-        if not domain.codes and not icd10_valid(value.string):
-            return f"'{value.string}' is not a valid {domain.name}; expected {domain.describe()}"
-        return ""
-    raise AssertionError(domain)
+        return f"{excerpt(term.text)} is not a valid date; expected {domain.describe()}"
+    return f"{excerpt(term.text)} is out of range; expected {domain.describe()}"
 
 
-_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _valid_date(number: int) -> bool:
-    """A real calendar date YYYYMMDD between 1900 and 2100."""
-    year, month, day = number // 10000, number // 100 % 100, number % 100
-    if not (1900 <= year <= 2100 and 1 <= month <= 12):
-        return False
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    days = 29 if month == 2 and leap else 28 if month == 2 else _DAYS_IN_MONTH[month - 1]
-    return 1 <= day <= days
+def _code(term: Term, domain: Text) -> clingo.Symbol | str:
+    if term.kind != TermKind.STRING:
+        return f"{excerpt(term.text)} must be quoted; expected {domain.describe()}"
+    code = str(term.value)
+    if domain.codes and code not in domain.codes:
+        hint = _did_you_mean(code, domain.codes) if len(code) <= MAX_NAME else ""
+        return f"{excerpt(code)} is not a known code{hint or f'; expected {domain.describe()}'}"
+    if not domain.codes and not icd10_valid(code):
+        return f"{excerpt(code)} is not a valid {domain.name}; expected {domain.describe()}"
+    return clingo.String(code)
 
 
 # --- Whole-case checks ------------------------------------------------------------
 
 
-def _check_case(facts: list[Fact], source: str) -> Iterator[Problem]:
+class _Stated(NamedTuple):
+    """A fact with its parts as Python values, for the whole-case checks (each
+    read of a clingo symbol's part is a call into C; a case may hold 10,000)."""
+
+    fact: Fact
+    name: str
+    values: tuple[str | int, ...]
+    positive: bool
+
+    @property
+    def line(self) -> int:
+        return self.fact.line
+
+    def __str__(self) -> str:
+        return str(self.fact.symbol)
+
+
+def _stated(fact: Fact) -> _Stated:
+    symbol = fact.symbol
+    values = tuple(_python_value(argument) for argument in symbol.arguments)
+    return _Stated(fact, symbol.name, values, symbol.positive)
+
+
+def _python_value(symbol: clingo.Symbol) -> str | int:
+    if symbol.type == clingo.SymbolType.Number:
+        return symbol.number
+    if symbol.type == clingo.SymbolType.String:
+        return symbol.string
+    return symbol.name
+
+
+def _check_case(facts: list[_Stated], source: str) -> Iterator[Problem]:
     yield from _contradictions(facts, source)
+    yield from _none_conflicts(facts, source)
+    yield from _severity_conflict(facts, source)
     yield from _procedure_problems(facts, source)
-    if not any(f.symbol.name == "target" for f in facts):
+    if not any(f.name == "target" for f in facts):
         yield Problem(source, 0, "the case has no target/1: state the level(s) to be treated")
 
 
-def _contradictions(facts: list[Fact], source: str) -> Iterator[Problem]:
-    seen: dict[clingo.Symbol, Fact] = {}
-    single: dict[tuple[str, str], Fact] = {}
+def _contradictions(facts: list[_Stated], source: str) -> Iterator[Problem]:
+    """A fact stated true and false; two values of a single-valued item."""
+    seen: dict[tuple[str, tuple[str | int, ...]], _Stated] = {}
+    single: dict[tuple[str, str | int | None], _Stated] = {}
     for fact in facts:
-        positive = clingo.Function(fact.symbol.name, fact.symbol.arguments)
-        twin = seen.get(positive)
-        if twin is not None and twin.positive != fact.positive:
+        twin = seen.setdefault((fact.name, fact.values), fact)
+        if twin.positive != fact.positive:
+            shown = str(fact).removeprefix("-")
+            message = f"'{shown}' is stated both true and false (see line {twin.line})"
+            yield Problem(source, fact.line, message)
+        predicate = fact.fact.predicate if fact.positive else None
+        if predicate is None or not predicate.single:
+            continue
+        per = fact.values[0] if len(fact.values) > 1 else None
+        other = single.setdefault((fact.name, per), fact)
+        if other.values != fact.values:
             yield Problem(
                 source,
                 fact.line,
-                f"'{positive}' is stated both true and false (see line {twin.line})",
+                f"'{fact}' contradicts '{other}' (line {other.line}): "
+                f"{predicate.signature} takes one value"
+                + (f" per {predicate.args[0].name}" if per is not None else ""),
             )
-        seen.setdefault(positive, fact)
-        predicate = fact.predicate
-        if predicate.single and fact.positive:
-            key = (predicate.name, str(fact.symbol.arguments[0]) if len(predicate.args) > 1 else "")
-            other = single.setdefault(key, fact)
-            if other.symbol != fact.symbol:
-                yield Problem(
-                    source,
-                    fact.line,
-                    f"'{fact.symbol}' contradicts '{other.symbol}' (line {other.line}): "
-                    f"{predicate.signature} takes one value"
-                    + (f" per {predicate.args[0].name}" if key[1] else ""),
-                )
-    yield from _none_conflicts(facts, source)
-    yield from _severity_conflict(facts, source)
 
 
-def _none_conflicts(facts: list[Fact], source: str) -> Iterator[Problem]:
+def _none_conflicts(facts: list[_Stated], source: str) -> Iterator[Problem]:
     """`imaging(L,none)` / `therapy(none,0)` state "none was done": no other value may join."""
     for name, value_position in NONE_VALUE_ITEMS.items():
-        groups: dict[str, list[Fact]] = {}
+        groups: dict[str | int, list[_Stated]] = {}
         for fact in facts:
-            if fact.symbol.name == name and fact.positive:
-                key = str(fact.symbol.arguments[0]) if value_position == 1 else ""
+            if fact.name == name and fact.positive:
+                key = fact.values[0] if value_position == 1 else ""
                 groups.setdefault(key, []).append(fact)
         for group in groups.values():
-            nones = [f for f in group if str(f.symbol.arguments[value_position]) == "none"]
+            nones = [f for f in group if f.values[value_position] == "none"]
             if nones and len(group) > 1:
                 other = next(f for f in group if f not in nones)
                 yield Problem(
                     source,
                     other.line,
-                    f"'{other.symbol}' contradicts '{nones[0].symbol}' (line {nones[0].line}), "
+                    f"'{other}' contradicts '{nones[0]}' (line {nones[0].line}), "
                     "which states none was done",
                 )
 
 
-def _severity_conflict(facts: list[Fact], source: str) -> Iterator[Problem]:
-    severity = next((f for f in facts if f.symbol.name == "pain_severity" and f.positive), None)
-    score = next((f for f in facts if f.symbol.name == "pain_score" and f.positive), None)
-    if severity is None or score is None:
+def _severity_conflict(facts: list[_Stated], source: str) -> Iterator[Problem]:
+    """A pain score implies a severity (vocabulary: 0 none, 1-3 mild, 4-6
+    moderate, 7-10 severe): another severity stated, or that one denied, contradicts it."""
+    score = next((f for f in facts if f.name == "pain_score" and f.positive), None)
+    if score is None:
         return
-    number = score.symbol.arguments[0].number
-    implied = (
-        "none"
-        if number == 0
-        else "mild"
-        if number <= 3
-        else "moderate"
-        if number <= 6
-        else "severe"
-    )
-    if severity.symbol.arguments[0].name != implied:
-        yield Problem(
-            source,
-            score.line,
-            f"'{score.symbol}' means {implied} pain, which contradicts "
-            f"'{severity.symbol}' (line {severity.line})",
-        )
+    implied = severity_of_score(int(score.values[0]))
+    for fact in facts:
+        if fact.name == "pain_severity" and fact.positive != (fact.values[0] == implied):
+            yield Problem(
+                source,
+                max(score.line, fact.line),
+                f"'{score}' (line {score.line}) means {implied} pain, which "
+                f"contradicts '{fact}' (line {fact.line})",
+            )
 
 
-def _procedure_problems(facts: list[Fact], source: str) -> Iterator[Problem]:
-    stated = [f for f in facts if f.symbol.name == "procedure"]
-    codes = [f for f in facts if f.symbol.name == "cpt"]
-    procedures = {f.symbol.arguments[0].name for f in stated}
-    for fact in codes:
-        procedures.add(CPT_PROCEDURE[fact.symbol.arguments[0].string])
+def _procedure_problems(facts: list[_Stated], source: str) -> Iterator[Problem]:
+    stated = [f for f in facts if f.name == "procedure" and f.positive]
+    codes = [f for f in facts if f.name == "cpt" and f.positive]
+    procedures = {str(f.values[0]) for f in stated}
+    procedures.update(CPT_PROCEDURE[str(f.values[0])] for f in codes)
     if not procedures:
         yield Problem(
             source, 0, "the case has no procedure: state procedure/1 or a procedure code cpt/1"
         )
     elif len(procedures) > 1:
         lines = sorted({f.line for f in stated + codes})
-        where = ", ".join(str(n) for n in lines)
+        where = ", ".join(str(n) for n in lines[:6]) + (", ..." if len(lines) > 6 else "")
         yield Problem(
             source,
             lines[-1],

@@ -24,8 +24,10 @@ class Problem(NamedTuple):
 class CaseError(PolicyKbError):
     """The case file is not a valid case: it is refused before solving."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], count: int | None = None) -> None:
         self.problems = sorted(problems, key=lambda p: (p.line, p.message))
+        # How many problems the case has: more than listed when a long list was cut short.
+        self.count = len(self.problems) if count is None else count
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -3,7 +3,9 @@ file may state, its kind, and the domain of each argument.
 
 This is the one place the validator, the documentation-completion search and
 the docs read the vocabulary from. The knowledge base's own tables (levels,
-CPT codes) are checked against it by tests/test_vocabulary.py.
+CPT codes, pain score bands, the candidate values and documentation items of
+kb/completion.lp, the value sets of kb/case_space.lp) and the tables of
+docs/case-vocabulary.md are checked against it by tests/test_vocabulary.py.
 """
 
 from __future__ import annotations
@@ -28,10 +30,53 @@ class Values(NamedTuple):
     members: tuple[str, ...]
 
     def describe(self) -> str:
-        return f"one of {', '.join(self.members)}"
+        """The members for a one-line message: numbered runs as ranges (t1..t12)."""
+        return f"one of {_listed(_compact(self.members))}"
+
+
+_DESCRIBED = 60  # characters of a domain's description in a message
+
+
+def _listed(items: list[str]) -> str:
+    """Items joined by commas, cut short (with their number) past _DESCRIBED characters."""
+    text = ", ".join(items)
+    if len(text) <= _DESCRIBED + 10:  # not worth cutting
+        return text
+    kept: list[str] = []
+    for item in items:
+        if len(", ".join([*kept, item])) > _DESCRIBED:
+            break
+        kept.append(item)
+    return f"{', '.join(kept)}, ... ({len(items)} in all)"
+
+
+_NUMBERED = re.compile(r"([a-z]+)([0-9]+)")
+
+
+def _compact(members: tuple[str, ...]) -> list[str]:
+    """c1, c2, ..., c7 as c1..c7 (runs of consecutive numbers with one prefix)."""
+    shown: list[str] = []
+    for member in members:
+        found = _NUMBERED.fullmatch(member)
+        last = _NUMBERED.fullmatch(shown[-1].rpartition("..")[2]) if shown else None
+        if (
+            found
+            and last
+            and (last.group(1), int(last.group(2)) + 1)
+            == (
+                found.group(1),
+                int(found.group(2)),
+            )
+        ):
+            shown[-1] = f"{shown[-1].partition('..')[0]}..{member}"
+        else:
+            shown.append(member)
+    return shown
 
 
 class Integer(NamedTuple):
+    """A whole number in a closed range (no arithmetic, no wrap-around)."""
+
     name: str
     low: int
     high: int
@@ -39,12 +84,33 @@ class Integer(NamedTuple):
     def describe(self) -> str:
         return f"an integer from {self.low} to {self.high}"
 
+    def contains(self, number: int) -> bool:
+        return self.low <= number <= self.high
+
+
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
 
 class Date(NamedTuple):
+    """A real calendar date written as the integer YYYYMMDD, between two years."""
+
     name: str = "date"
+    first_year: int = 1900
+    last_year: int = 2100
 
     def describe(self) -> str:
-        return "a date as an integer YYYYMMDD, e.g. 20251015"
+        return (
+            f"a date as an integer YYYYMMDD from {self.first_year} to {self.last_year}, "
+            "e.g. 20251015"
+        )
+
+    def contains(self, number: int) -> bool:
+        year, month, day = number // 10000, number // 100 % 100, number % 100
+        if not (self.first_year <= year <= self.last_year and 1 <= month <= 12):
+            return False
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        days = 29 if month == 2 and leap else 28 if month == 2 else _DAYS_IN_MONTH[month - 1]
+        return 1 <= day <= days
 
 
 class Text(NamedTuple):
@@ -56,7 +122,7 @@ class Text(NamedTuple):
 
     def describe(self) -> str:
         if self.codes:
-            return f"a quoted code, one of {', '.join(self.codes)}"
+            return f"a quoted code, one of {_listed(list(self.codes))}"
         return 'a quoted ICD-10-CM code, e.g. "M80.08XA"'
 
 
@@ -189,6 +255,14 @@ FINDINGS = Values(
 )
 DAYS = Integer("days", 0, 36500)
 SCORE = Integer("pain score", 0, 10)
+# The severity a pain score implies when pain_severity/1 is absent: (lowest
+# score, highest score, severity), as kb/concepts.lp severity/1 reads it.
+SEVERITY_BANDS: tuple[tuple[int, int, str], ...] = (
+    (0, 0, "none"),
+    (1, 3, "mild"),
+    (4, 6, "moderate"),
+    (7, 10, "severe"),
+)
 
 _P, _D, _E = Kind.PICTURE, Kind.DOCUMENTATION, Kind.EXCLUSION
 
@@ -230,6 +304,11 @@ BY_SIGNATURE: dict[tuple[str, int], Predicate] = {(p.name, len(p.args)): p for p
 
 # Multi-valued documentation items where `none` states "none was done".
 NONE_VALUE_ITEMS = {"imaging": 1, "therapy": 0}
+
+
+def severity_of_score(score: int) -> str:
+    """The pain severity a pain score implies (SEVERITY_BANDS)."""
+    return next(severity for low, high, severity in SEVERITY_BANDS if low <= score <= high)
 
 
 def icd10_valid(code: str) -> bool:

@@ -182,15 +182,21 @@ PHRASES: dict[str, Phrase] = {
     "finding": Phrase("finding at {0}: {1}", (0,)),
     "augmentation_at": Phrase("augmentation of {0} is {1}", (0,)),
     "symptomatic": Phrase("fracture at {0} symptomatic", (0,)),
+    "symptom_documented": Phrase("a symptom of the fracture at {0} documented", (0,)),
+    "documented_asymptomatic": Phrase("fracture at {0} documented without symptoms", (0,)),
+    "performed": Phrase("procedure performed: {0}"),
     "painful_lesion": Phrase("lesion at {0} painful", (0,)),
     "painless_lesion": Phrase("lesion at {0} documented not painful", (0,)),
 }
 
 # Concepts of kb/concepts.lp that are machinery, never a reason by themselves:
-# their case facts are shown instead.
+# their case facts are shown instead (vertebral_level/1, augmented_as/2: tables
+# of levels, which the diagrams draw by their definitions).
 MACHINERY = frozenset(
     {"level", "range", "threshold", "advanced_modality", "lesion_kind", "malignant_kind"}
     | {"cpt_procedure", "target_count", "longest_therapy", "therapy_days", "in_range"}
+    | {"duration", "parameter", "parameter_in_force", "parameter_superseded"}
+    | {"vertebral_level", "vertebral_region", "augmented_as"}
 )
 
 

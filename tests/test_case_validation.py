@@ -28,7 +28,7 @@ REFUSED = [
     ("default negation", VALID + "not hospitalized_for_pain.\n", 3, "'not' is not allowed"),
     ("an interval", VALID + "onset_days(l1, 1..3).\n", 3, "interval"),
     ("a pool", VALID + "target(l1; l2).\n", 3, "pool"),
-    ("arithmetic", VALID + "onset_days(l1, 40+2).\n", 3, "not a plain value"),
+    ("arithmetic", VALID + "onset_days(l1, 40+2).\n", 3, "a plain value"),
     (
         "an unknown predicate, near miss",
         VALID + "onset_dys(l1, 3).\n",
@@ -49,7 +49,7 @@ REFUSED = [
         "'l6' is not a level",
     ),
     ("a level out of range (T13)", VALID + "target(t13).\n", 3, "'t13' is not a level"),
-    ("negative days", VALID + "onset_days(l1, -3).\n", 3, "negative numbers"),
+    ("negative days", VALID + "onset_days(l1, -3).\n", 3, "'-3' is out of range"),
     ("a pain score above 10", VALID + "pain_score(11).\n", 3, "out of range"),
     ("days as a string", VALID + 'onset_days(l1, "21").\n', 3, "is not a number"),
     ("an unquoted CPT code", "cpt(22513).\ntarget(l1).\n", 1, "must be quoted"),
@@ -107,7 +107,7 @@ REFUSED = [
     ),
     ("no target", "procedure(vertebroplasty).\n", 0, "no target/1"),
     ("an empty file", "% only a comment\n", 0, "empty"),
-    ("a syntax error", VALID + "target(l2\n", 4, "syntax error"),
+    ("a syntax error", VALID + "target(l2\n", 3, "syntax error"),
 ]
 
 
@@ -182,10 +182,9 @@ def test_directives_are_reported_with_the_other_problems() -> None:
 
 
 def test_nothing_after_a_script_block_reaches_the_parser() -> None:
-    text = 'procedure(vertebroplasty).\ntarget(l1).\n#script (python)\nimport os\n#end.\n'
+    text = "procedure(vertebroplasty).\ntarget(l1).\n#script (python)\nimport os\n#end.\n"
     with pytest.raises(CaseError) as caught:
         read_case(text, "case.lp")
     assert [(p.line, p.message) for p in caught.value.problems] == [
         (3, "directive '#script' is not allowed: a case file holds only facts"),
-        (5, "directive '#end' is not allowed: a case file holds only facts"),
     ]

@@ -1,4 +1,4 @@
-"""The knowledge base's own structure: labels, citations, vocabulary agreement."""
+"""The knowledge base's own structure: labels, citations, the frame of each policy."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import clingo
 import pytest
 from clingo import ast
 
-from engine import vocabulary
 from engine.knowledge_base import KnowledgeBase
 
 KB = KnowledgeBase()
-POLICY_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "policies"
+# The policy texts, copied under the project (policies/README.md names their source).
+POLICY_TEXTS = Path(__file__).resolve().parents[1] / "policies"
 LABELLED_HEADS = {"met", "indication", "exclusion", "otherwise"}
 # Roles whose clauses must be encoded by at least one labelled rule.
 RULE_ROLES = {"indication", "condition", "exclusion", "default", "product"}
@@ -97,8 +97,7 @@ def test_citations_quote_the_policy_text(policy: str) -> None:
     """Every citation is the policy's own words: each quoted passage (the parts
     between '[...]' or '...' elisions) is found in the policy text."""
     source = POLICY_TEXTS / f"{policy}.txt"
-    if not source.is_file():
-        pytest.skip(f"policy texts not beside the project ({source})")
+    assert source.is_file(), f"the policy text is missing: {source} (see policies/README.md)"
     original = _normalise(source.read_text(encoding="utf-8"))
     criteria, _ = _criteria_and_labels(policy)
     for cid, (_role, text) in criteria.items():
@@ -108,20 +107,11 @@ def test_citations_quote_the_policy_text(policy: str) -> None:
                 assert passage in original, f"{policy} {cid}: not in the policy text: {passage!r}"
 
 
-def test_kb_levels_match_the_vocabulary() -> None:
-    control = clingo.Control()
-    control.load(KB.path("concepts.lp"))
-    control.ground([("base", [])])
-    levels = sorted(
-        (a.symbol.arguments[2].number, a.symbol.arguments[0].name)
-        for a in control.symbolic_atoms.by_signature("level", 3)
-    )
-    assert tuple(name for _, name in levels) == vocabulary.LEVELS.members
-    codes = {
-        a.symbol.arguments[0].string: a.symbol.arguments[1].name
-        for a in control.symbolic_atoms.by_signature("cpt_procedure", 2)
-    }
-    assert codes == vocabulary.CPT_PROCEDURE
+@pytest.mark.parametrize("policy", POLICIES)
+def test_one_clause_says_which_procedures_the_policy_addresses(policy: str) -> None:
+    """Exactly one scope criterion (it decides not_addressed); headings are notes."""
+    criteria, _ = _criteria_and_labels(policy)
+    assert len([cid for cid, (role, _) in criteria.items() if role == "scope"]) == 1
 
 
 def test_every_policy_defines_its_frame() -> None:
@@ -137,3 +127,45 @@ def test_every_policy_defines_its_frame() -> None:
                 facts[name].add(atom.symbol.arguments[0].name)
     for name in ("effective", "addresses", "policy_title", "payer"):
         assert facts[name] == set(POLICIES), name
+
+
+def test_the_project_copies_of_the_policy_texts_match_the_shared_set() -> None:
+    """When the shared set is beside the project, the copies are identical to it."""
+    shared = Path(__file__).resolve().parents[2] / "shared" / "policies"
+    if not shared.is_dir():
+        pytest.skip("no shared policy set beside the project to compare with")
+    for policy in POLICIES:
+        copy, original = POLICY_TEXTS / f"{policy}.txt", shared / f"{policy}.txt"
+        assert copy.read_bytes() == original.read_bytes(), f"{copy} differs from {original}"
+
+
+DURATION = re.compile(r"\b(four_weeks|six_weeks|twelve_weeks|six_months)\b(\((\w+)\))?")
+PARAMETER = re.compile(r'^parameter\((\w+), (\w+), (\d+), (\d+), "([^"]+)"\)\.$')
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_thresholds_are_the_policys_own_dated_cited_parameters(policy: str) -> None:
+    """A policy's durations are parameter/5 facts of its own file (value, since-date,
+    the criterion that states them), and its rules name them with the policy
+    (six_weeks(nd_x5025)), so revising one payer's number changes no other payer."""
+    criteria, _ = _criteria_and_labels(policy)
+    code = [
+        line.split("%", 1)[0].strip()
+        for line in Path(KB.path(f"{policy}.lp")).read_text(encoding="utf-8").splitlines()
+    ]
+    declared: set[str] = set()
+    for line in code:
+        found = PARAMETER.match(line)
+        if found is None:
+            continue
+        owner, name, _days, since, cid = found.groups()
+        assert owner == policy, f"{line}: a parameter of another policy"
+        assert cid in criteria, f"{line}: cites no criterion of {policy}"
+        assert len(since) in (1, 8), f"{line}: since is a YYYYMMDD date (or 0: always)"
+        declared.add(name)
+    for line in code:
+        if PARAMETER.match(line):
+            continue
+        for name, _, owner in DURATION.findall(line):
+            assert owner == policy, f"{policy}: {line!r} uses {name} without its own policy"
+            assert name in declared, f"{policy}: {name} is used but not a parameter"

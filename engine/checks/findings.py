@@ -203,16 +203,18 @@ def check(
     catalogue = read_catalogue(kb, chosen)
     size = {p: len(catalogue.rules_of(p)) for p in chosen}
     with _executor(jobs, len(chosen) + len(pairs)) as pool:
-        # The biggest pairs first, so the workers finish together.
+        # Longest first, so the workers finish together: the policies (each
+        # as long as a big pair), then the pairs, biggest first; the small
+        # pairs fill the end.
+        inside_futures = {
+            p: pool.submit(_policy_task, kb.directory, p, (addressed[p], every[p]), levels, matrix)
+            for p in sorted(chosen, key=lambda p: -size[p])
+        }
         ordered = sorted(pairs, key=lambda task: -size[task[0][0]] - size[task[0][1]])
         across_futures = {
             task: pool.submit(_pair_task, kb.directory, *task, levels) for task in ordered
         }
-        inside_futures = [
-            pool.submit(_policy_task, kb.directory, p, (addressed[p], every[p]), levels, matrix)
-            for p in chosen
-        ]
-        inside = [future.result() for future in inside_futures]
+        inside = [inside_futures[p].result() for p in chosen]
         across = [across_futures[task].result() for task in pairs]
     procedures = tuple(p for p in PROCEDURES if any(p in a for a in addressed.values()))
     cells = {

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+import textwrap
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from engine.checks.findings import Cell, Conflict, DeadRule, Difference, Gap, Matrix, Report
+from engine.checks.findings import (
+    INDICATIONS,
+    PROCEDURES,
+    Cell,
+    Conflict,
+    DeadRule,
+    Difference,
+    Gap,
+    Matrix,
+    Report,
+)
 from engine.checks.search import Witness
+from engine.checks.summary import (
+    DifferenceGroup,
+    by_pair,
+    covered_only_by,
+    matrix_columns,
+    split_conflicts,
+    status_rows,
+)
 from engine.rules import CriterionText
+
+PROCEDURE_ORDER = {p: i for i, p in enumerate(PROCEDURES)}
 
 SHORT_STATUS = {
     "medically_necessary": "MN",
@@ -168,11 +189,24 @@ def _cell_json(cell: Cell, procedure: str, policy: str) -> dict[str, Any]:
 # --- Text --------------------------------------------------------------------------
 
 
-def to_text(report: Report) -> str:
+def to_text(report: Report, *, verbose: bool = False) -> str:
+    """The summary (what differs between the payers, counts, dead rules, gaps,
+    real contradictions); with `verbose`, then every finding with its witness."""
     lines = [
         f"Consistency checks of {len(report.policies)} policies ({', '.join(report.policies)})",
         f"Case space: {', '.join(report.procedures) or 'no procedure'}; "
         f"up to {report.levels} target level{'s' if report.levels != 1 else ''}.",
+        "",
+    ]
+    lines += _summary_text(report)
+    if not verbose:
+        lines.append(
+            "Every finding with its witness: kb check --verbose; "
+            "witnesses as complete case files: --format json."
+        )
+        return "\n".join(lines).rstrip("\n") + "\n"
+    lines += [
+        "FULL LISTING",
         "Each witness is a minimal, fully documented case. Shown here are its facts",
         "beyond the usual record (concordant pain, no therapy, every yes/no item false,",
         "...: see kb/case_space.lp); `--format json` gives each as a complete case file.",
@@ -306,3 +340,129 @@ def _matrix_text(matrix: Matrix, policies: tuple[str, ...]) -> list[str]:
 def _cell_text(cell: Cell) -> str:
     criteria = sorted({c for route in cell.routes for c in route.criteria})
     return f"{_short(cell.status)} {', '.join(criteria)}".strip()
+
+
+# --- The summary ---------------------------------------------------------------------
+
+_WIDTH = 100  # characters per line of the summary
+_LISTED = 10  # findings of one kind named in the summary; --verbose lists them all
+
+
+def _summary_text(report: Report) -> list[str]:
+    contradictions = split_conflicts(report.conflicts, report.policies)
+    settled = sum(contradictions.resolved.values())
+    pairs = by_pair(report.differences)
+    lines = [
+        "SUMMARY",
+        f"  {len(report.differences)} ways two payers differ (pairs of deciding criteria),"
+        f" in {len(pairs)} pairs of policies and procedures",
+        f"  {_count(len(contradictions.real), 'real contradiction')} within a policy; {settled}"
+        " overlaps settled by the policy's own precedence",
+        *textwrap.wrap(
+            "(an exclusion decides whatever the indications say): "
+            + ", ".join(f"{p} {n}" for p, n in contradictions.resolved.items() if n),
+            width=_WIDTH,
+            initial_indent="    ",
+            subsequent_indent="    ",
+        ),
+        f"  {_count(len(report.gaps), 'gap')}; {_count(len(report.dead_rules), 'dead rule')}",
+        "",
+    ]
+    for matrix in report.matrices:
+        lines += _status_rows_text(matrix, report.policies)
+    lines += _pairs_text(pairs)
+    lines += _listed(
+        "REAL CONTRADICTIONS",
+        [
+            f"  {c.policy}: {c.derivations[0].criterion} ({c.derivations[0].status}) / "
+            f"{c.derivations[1].criterion} ({c.derivations[1].status}), "
+            f"{c.winner.criterion} wins: {c.winner.status}"
+            for c in contradictions.real
+        ],
+    )
+    lines += _listed(
+        "DEAD RULES",
+        [
+            f"  {d.rule.id} ({os.path.basename(d.rule.file)}:{d.rule.line}) fires for no case "
+            f"with up to {_count(report.levels, 'target level')}"
+            for d in report.dead_rules
+        ],
+    )
+    lines += _listed(
+        "GAPS", [f"  {g.policy} {g.procedure}: nothing decides {g.level}" for g in report.gaps]
+    )
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _listed(title: str, items: list[str]) -> list[str]:
+    if not items:
+        return [f"{title}: none", ""]
+    more = len(items) - _LISTED
+    tail = [f"  ... and {more} more (kb check --verbose)"] if more > 0 else []
+    return [f"{title}: {len(items)}", *items[:_LISTED], *tail, ""]
+
+
+def _status_rows_text(matrix: Matrix, policies: tuple[str, ...]) -> list[str]:
+    columns = matrix_columns(matrix, policies)
+    rows = status_rows(matrix, columns)
+    title = f"WHAT EACH PAYER GIVES: {matrix.procedure}"
+    if len(rows) == 1 and not rows[0].differs:
+        statuses = _short(rows[0].statuses[0]) if rows[0].statuses else "NA"
+        return [f"{title}: {', '.join(columns)} {statuses} for every indication", ""]
+    widths = [max(len(p), 3) for p in columns]
+    header = "  ".join(p.ljust(w) for p, w in zip(columns, widths, strict=True))
+    lines = [f"{title} (statuses, then the indications that get them)", f"    {header}"]
+    for row in rows:
+        cells = "  ".join(
+            (_short(s) if s else "NA").ljust(w) for s, w in zip(row.statuses, widths, strict=True)
+        )
+        lines.append(f"    {cells}{'' if row.differs else '  (all alike)'}".rstrip())
+        lines += textwrap.wrap(
+            _indication_list(row.indications),
+            width=_WIDTH,
+            initial_indent="      ",
+            subsequent_indent="        ",
+            break_on_hyphens=False,
+        )
+    return [*lines, ""]
+
+
+def _indication_list(names: tuple[str, ...]) -> str:
+    """'fracture: a, b; lesion: c' from 'fracture: a', 'fracture: b', 'lesion: c'."""
+    if len(names) == len(INDICATIONS):
+        return "every indication"
+    kinds: dict[str, list[str]] = {}
+    for name in names:
+        kind, _, value = name.partition(": ")
+        kinds.setdefault(kind, []).append(value)
+    return "; ".join(f"{kind}: {', '.join(values)}" for kind, values in kinds.items())
+
+
+def _pairs_text(groups: list[DifferenceGroup]) -> list[str]:
+    lines = [
+        "DIFFERENCES per procedure and pair: ways they differ (pairs of deciding criteria),",
+        "  and of those, the ways that only one of the two finds medically necessary",
+    ]
+    width = max((len(g.key) for g in groups), default=0)
+    for group in sorted(groups, key=lambda g: (PROCEDURE_ORDER.get(g.procedure, 9), g.key)):
+        lines.append(
+            f"  {group.procedure:<15} {group.key:<{width}}  {len(group.differences):4}  "
+            + _pair_tail(group)
+        )
+    return [*lines, ""]
+
+
+def _pair_tail(group: DifferenceGroup) -> str:
+    """How the pair differs: MN under one only (each way), else the statuses."""
+    first, second = group.pairs[0]
+    only = Counter(covered_only_by(d) for d in group.differences)
+    if only[first] or only[second]:
+        return f"MN only: {first} {only[first]}, {second} {only[second]}"
+    statuses = Counter(
+        f"{_short(d.statuses[first])}/{_short(d.statuses[second])}" for d in group.differences
+    )
+    return "neither MN: " + ", ".join(f"{pair} {n}" for pair, n in statuses.most_common())

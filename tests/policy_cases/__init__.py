@@ -1,26 +1,37 @@
-"""Boundary cases per policy, taken from the policy texts.
+"""Boundary cases per policy, taken from the policy texts: one table per policy,
+`<policy id>.toml` in this directory (fields: engine.boundary_cases).
 
-Each module `<policy id>.py` defines `CASES: list[Case]`. One parametrized test
-(`tests/test_policy_cases.py`) runs every case through the engine and checks
-the policy's overall status (and, where given, per-level statuses and the
-criterion ids that decided it).
+One parametrized test (`tests/test_policy_cases.py`) runs every case through
+the engine; `load_cases(policy)` reads one table for any test or bench.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.boundary_cases import Case, table_policies
+from engine.boundary_cases import read_table as _read_table
+
+TABLES = Path(__file__).resolve().parent
+
+__all__ = ["TABLES", "Case", "all_cases", "case_policies", "load_cases", "read_table"]
 
 
-@dataclass(frozen=True)
-class Case:
-    """One named boundary case: a sentence, a case file body, the expected status."""
+def case_policies() -> list[str]:
+    """The policies that have a table of cases, sorted."""
+    return table_policies(str(TABLES))
 
-    name: str
-    facts: str
-    status: str
-    # Expected status per target level, when the case has several levels.
-    levels: dict[str, str] = field(default_factory=dict)
-    # Criterion ids expected among those that decided the status (subset check).
-    decided_by: tuple[str, ...] = ()
-    # Evaluate with every unknown documentation item taken as false.
-    closed_world: bool = False
+
+def read_table(path: Path) -> list[Case]:
+    """The cases of a table file, in table order."""
+    return _read_table(str(path))
+
+
+def load_cases(policy: str) -> list[Case]:
+    """The cases of one policy's table, in table order."""
+    return read_table(TABLES / f"{policy}.toml")
+
+
+def all_cases() -> list[tuple[str, Case]]:
+    """Every policy's cases, as (policy id, case) pairs."""
+    return [(policy, case) for policy in case_policies() for case in load_cases(policy)]

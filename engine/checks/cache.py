@@ -1,0 +1,113 @@
+"""The findings of `kb check`, kept between runs: the check takes tens of
+seconds, the knowledge base changes rarely, and `kb report` needs the same
+findings. A report is reused only when nothing it depends on has changed:
+the key hashes every .lp file of the knowledge base, the engine's source,
+the installed clingo and the check's options.
+
+The cache is a directory of pickles ($KB_CACHE_DIR, else
+$XDG_CACHE_HOME/policy-kb, else ~/.cache/policy-kb), each written to a
+temporary file and renamed into place; one that cannot be read or written
+is recomputed, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import clingo
+
+from engine.checks.findings import Report, check
+from engine.knowledge_base import KnowledgeBase
+
+T = TypeVar("T")
+
+_ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def cache_directory() -> str:
+    explicit = os.environ.get("KB_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "policy-kb")
+
+
+def cached_check(
+    kb: KnowledgeBase,
+    policies: Sequence[str] | None = None,
+    *,
+    procedure: str | None = None,
+    levels: int = 1,
+    jobs: int | None = None,
+    fresh: bool = False,
+) -> Report:
+    """engine.checks.findings.check, from the cache when its inputs are unchanged."""
+    chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
+    files = [kb.path(name) for name in sorted(os.listdir(kb.directory)) if name.endswith(".lp")]
+    key = input_key(files, chosen, procedure, levels)
+    return cached(
+        f"check-{key}",
+        Report,
+        lambda: check(kb, policies, procedure=procedure, levels=levels, jobs=jobs),
+        fresh=fresh,
+    )
+
+
+def cached(name: str, kind: type[T], compute: Callable[[], T], *, fresh: bool = False) -> T:
+    """The value stored under `name` if there is one of this type, else computed and stored."""
+    path = os.path.join(cache_directory(), f"{name}.pickle")
+    if not fresh:
+        found = _load(path)
+        if isinstance(found, kind):
+            return found
+    value = compute()
+    _store(path, value)
+    return value
+
+
+def input_key(files: Iterable[str], *options: object) -> str:
+    """A hash of the files, the engine's source, the installed clingo and the options."""
+    digest = hashlib.sha256()
+    digest.update(repr((options, clingo.__version__)).encode())
+    for path in files:
+        _add_file(digest, path)
+    for folder, _subfolders, names in sorted(os.walk(_ENGINE)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                _add_file(digest, os.path.join(folder, name))
+    return digest.hexdigest()[:32]
+
+
+def _add_file(digest: Any, path: str) -> None:
+    digest.update(os.path.basename(path).encode() + b"\0")
+    try:
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    except OSError:
+        digest.update(b"(unreadable)")
+    digest.update(b"\0")
+
+
+def _load(path: str) -> object:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def _store(path: str, value: object) -> None:
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except (OSError, pickle.PicklingError):
+        return
