@@ -4,7 +4,10 @@ Prints figures; asserts nothing.
 
     python bench/bench_explain.py [--runs N] [--xclingo PATH]
 
-Target (issue: explanations): explained query time at most twice unexplained.
+Target (issue 10): `--explain` and `--format json` at most twice a plain query,
+at one level (the examples) and at 30 levels (a generated request). The rule
+table and tracking program do not depend on the case: they are cached between
+runs (engine/explanation/cache.py), so the figures are for a warm cache.
 
 xclingo (2.0b24) needs clingo==5.8.0 exactly, so it lives in its own venv
 (`./dev bench` makes .venv-xclingo); pass its `xclingo` script with --xclingo.
@@ -38,6 +41,7 @@ from engine.knowledge_base import KnowledgeBase  # noqa: E402
 from engine.query import determine, determine_and_explain  # noqa: E402
 from engine.render import to_json, to_text  # noqa: E402
 from engine.rules import read_statements  # noqa: E402
+from engine.vocabulary import LEVELS  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.lp"))
 ANONYMOUS = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![A-Za-z0-9_\'])_(?![A-Za-z0-9_\'])')
@@ -52,16 +56,30 @@ def median_ms(action: object, runs: int) -> float:
     return statistics.median(samples)
 
 
-def end_to_end(runs: int) -> None:
+def thirty_levels(directory: Path) -> Path:
+    """A request of 30 target levels (C1 to S5), each an acute osteoporotic fracture."""
+    levels = LEVELS.members[:30]
+    lines = ["procedure(vertebroplasty).", "pain_severity(severe).", "hospitalized_for_pain."]
+    for level in levels:
+        lines.append(
+            f"target({level}). fracture({level}, osteoporotic). onset_days({level}, 30). "
+            f"imaging({level}, mri_edema). pain_concordant({level})."
+        )
+    path = directory / "thirty_levels.lp"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def end_to_end(runs: int, cases: list[Path]) -> None:
     kb = kb_command()
     print(f"End to end, median of {runs} interleaved runs (ms)")
     commands: dict[str, list[str]] = {}
-    for case in EXAMPLES:
+    for case in cases:
         commands[f"plain {case.name}"] = [*kb, "query", "--facts", str(case)]
         commands[f"explain {case.name}"] = [*kb, "query", "--facts", str(case), "--explain"]
         commands[f"json {case.name}"] = [*kb, "query", "--facts", str(case), "--format", "json"]
     times = interleaved_ms(commands, runs)
-    for case in EXAMPLES:
+    for case in cases:
         plain = times[f"plain {case.name}"]
         explained = times[f"explain {case.name}"]
         json_time = times[f"json {case.name}"]
@@ -69,9 +87,13 @@ def end_to_end(runs: int) -> None:
             f"  {case.name:<44} plain {plain:6.1f}  --explain {explained:6.1f}"
             f" ({explained / plain:4.2f}x)  json {json_time:6.1f} ({json_time / plain:4.2f}x)"
         )
-    worst = max(times[f"explain {c.name}"] / times[f"plain {c.name}"] for c in EXAMPLES)
+    worst = max(
+        times[f"{kind} {c.name}"] / times[f"plain {c.name}"]
+        for c in cases
+        for kind in ("explain", "json")
+    )
     verdict = "met" if worst <= 2.0 else "NOT met"
-    print(f"  worst explained/unexplained: {worst:.2f}x (target <= 2.00x: {verdict})")
+    print(f"  worst --explain or json / plain: {worst:.2f}x (target <= 2.00x: {verdict})")
 
 
 def _plain(case: Case, kb: KnowledgeBase) -> str:
@@ -83,14 +105,17 @@ def _explained(case: Case, kb: KnowledgeBase) -> str:
     return to_json(case, determinations, explanations)
 
 
-def in_process(runs: int) -> None:
+def in_process(runs: int, cases: list[Path]) -> None:
     kb = KnowledgeBase()
-    print(f"\nIn process, median of {runs} runs (ms)")
-    for path in EXAMPLES:
+    print(f"\nIn process (rule table cached after the first call), median of {runs} runs (ms)")
+    for path in cases:
         case = read_case_file(str(path))
         plain = median_ms(lambda c=case: _plain(c, kb), runs)
         explaining = median_ms(lambda c=case: _explained(c, kb), runs)
-        print(f"  {path.name:<44} plain {plain:6.2f}  explained {explaining:6.2f}")
+        print(
+            f"  {path.name:<44} plain {plain:6.2f}  explained {explaining:6.2f}"
+            f" ({explaining / plain:4.2f}x)"
+        )
 
 
 def xclingo_program(directory: Path) -> list[Path]:
@@ -166,8 +191,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--xclingo", default="", help="path of an xclingo executable")
     args = parser.parse_args()
-    end_to_end(args.runs)
-    in_process(args.runs)
+    with tempfile.TemporaryDirectory() as folder:
+        cases = [*EXAMPLES, thirty_levels(Path(folder))]
+        end_to_end(args.runs, cases)
+        in_process(args.runs, cases)
     if args.xclingo:
         compare_xclingo(args.xclingo, max(3, args.runs // 5))
     else:

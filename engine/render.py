@@ -1,14 +1,25 @@
-"""Determinations as a readable table (text) or as JSON."""
+"""Determinations for people (text: each policy's decision and reason first)
+and for programs (JSON: the output contract of /work/shared/output-contract.md)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from engine.case import Case
-from engine.determination import Criterion, Determination, PolicyInfo
+from engine.determination import (
+    INSUFFICIENT_INFORMATION,
+    MEDICALLY_NECESSARY,
+    Criterion,
+    Determination,
+    LevelDetermination,
+    Missing,
+    PolicyInfo,
+)
+from engine.vocabulary import CPT_PROCEDURE
+from engine.wording import date_words, item_words, or_list, status_words, wrapped
 
 if TYPE_CHECKING:
-    from engine.explanation.tree import Explanation
+    from engine.explanation.tree import Explanation, LevelExplanation
 
 
 def _citation(criterion: Criterion) -> dict[str, str]:
@@ -16,51 +27,141 @@ def _citation(criterion: Criterion) -> dict[str, str]:
 
 
 def determination_json(
-    determination: Determination, explanation: Explanation | None = None
+    determination: Determination,
+    explanation: Explanation | None = None,
+    case: Case | None = None,
 ) -> dict[str, Any]:
+    """One policy's determination in the shape of the output contract
+    (/work/shared/output-contract.md; docs in the README's "Output")."""
     policy = determination.policy
-    document = {
+    explained = explanation.levels if explanation is not None else ()
+    by_level = {level.level: level for level in explained}
+    document: dict[str, Any] = {
         "policy": policy.id,
         "status": determination.status,
         "title": policy.title,
         "payer": policy.payer,
+        "summary": policy_summary(determination, case),
         "decided_by": [_citation(c) for c in determination.deciding_criteria()],
         "levels": [
-            {
-                "level": level.level,
-                "status": level.status,
-                "decided_by": [_citation(determination.criterion(i)) for i in level.decided_by],
-                "met": [_citation(determination.criterion(i)) for i in level.met],
-                "unmet": [_citation(determination.criterion(i)) for i in level.unmet],
-                "missing": [[str(item) for item in m.items] for m in level.missing],
-                "missing_detail": [
-                    {
-                        "items": [str(item) for item in m.items],
-                        "example": list(m.example),
-                        "satisfies": [_citation(determination.criterion(i)) for i in m.criteria],
-                    }
-                    for m in level.missing
-                ],
-            }
+            _level_json(determination, level, by_level.get(level.level))
             for level in determination.levels.values()
         ],
     }
-    if explanation is not None:
-        _add_explanation(document, explanation)
+    if explanation is not None and explanation.why is not None:
+        from engine.explanation.render import node_json
+
+        document["why"] = node_json(explanation.why)
     return document
 
 
-def _add_explanation(document: dict[str, Any], explanation: Explanation) -> None:
-    """Per level: fired rules, the why tree, unmet indications (first failed
-    condition), exclusions assumed absent; per request: the why tree."""
-    from engine.explanation.render import level_explanation_json, step_json
+def _level_json(
+    determination: Determination, level: LevelDetermination, explained: LevelExplanation | None
+) -> dict[str, Any]:
+    from engine.explanation.render import absent_json, node_json, unmet_json
 
-    if explanation.why is not None:
-        document["why"] = step_json(explanation.why)
-    for level_json, level in zip(document["levels"], explanation.levels, strict=True):
-        details = level_explanation_json(level, explanation.locations)
-        level_json["unmet_indications"] = level_json.pop("unmet")
-        level_json.update(details)
+    document: dict[str, Any] = {
+        "level": level.level,
+        "status": level.status,
+        "summary": level_summary(determination, level),
+        "decided_by": [_citation(determination.criterion(i)) for i in level.decided_by],
+        "met": deciding_conditions(level),
+        "unmet": unmet_json(explained.why_not) if explained is not None else [],
+        "why": node_json(explained.why) if explained and explained.why else None,
+        "assumed_absent": [absent_json(a) for a in explained.assumed_absent] if explained else [],
+        "missing": [_missing_json(m) for m in level.missing],
+    }
+    if explained is not None:
+        document["fired"] = list(explained.fired)
+    return document
+
+
+def _missing_json(missing: Missing) -> dict[str, Any]:
+    return {
+        "items": [item_words(item) for item in missing.items],
+        "example": [item.example for item in missing.items],
+        "satisfies": list(missing.criteria),
+        "atoms": [str(item) for item in missing.items],
+    }
+
+
+def deciding_conditions(level: LevelDetermination) -> list[str]:
+    """The conditions met of the indications that decided the level (none for
+    a level decided by an exclusion or a default)."""
+    if level.status != MEDICALLY_NECESSARY:
+        return []
+    return [c for c in level.met if any(c.startswith(f"{i}.") for i in level.decided_by)]
+
+
+# --- Sentences -----------------------------------------------------------------------
+
+
+def policy_summary(determination: Determination, case: Case | None) -> str:
+    """The decision and its reason in one plain-English sentence."""
+    policy = determination.policy
+    status = status_words(determination.status)
+    if determination.status == "not_in_effect":
+        date = _service_date(case)
+        on = f"the date of service {date_words(date)} is" if date else "the date of service is"
+        return (
+            f"Not in effect: {on} outside the policy's effective period "
+            f"({_period(policy.effective_from, policy.effective_to)})."
+        )
+    if determination.status == "not_addressed":
+        asked = or_list(_requested(case)) or "the requested procedure"
+        return (
+            f"Not addressed: the policy does not speak of {asked}; it addresses "
+            f"{or_list(policy.procedures)}."
+        )
+    levels = [level_summary(determination, level) for level in determination.levels.values()]
+    if len(levels) == 1:
+        return levels[0]
+    return f"{status[:1].upper()}{status[1:]} for the request: " + " ".join(levels)
+
+
+def level_summary(determination: Determination, level: LevelDetermination) -> str:
+    """A level's decision and reason in one sentence, quoting the deciding criterion."""
+    status = status_words(level.status)
+    at = f"{status[:1].upper()}{status[1:]} at {level.level.upper()}"
+    if level.status == INSUFFICIENT_INFORMATION and level.missing:
+        return f"{at}: {document_one_of(level.missing)}."
+    cited = [determination.criterion(i) for i in level.decided_by]
+    quoted = "; ".join(f'{c.id} "{c.text}"' for c in cited)
+    verb = "meets" if level.status == MEDICALLY_NECESSARY else "by"
+    return f"{at}: {verb} {quoted}." if quoted else f"{at}."
+
+
+def document_one_of(missing: tuple[Missing, ...]) -> str:
+    """'Document one of: (1) a and b, meeting MN.2; or (2) ...' in words."""
+    sets = [
+        " and ".join(item_words(item) for item in m.items)
+        + (f" (meets {', '.join(m.criteria)})" if m.criteria else "")
+        for m in missing
+    ]
+    if len(sets) == 1:
+        return f"document {sets[0]}"
+    return "document one of: " + "; or ".join(f"({n}) {s}" for n, s in enumerate(sets, 1))
+
+
+def _service_date(case: Case | None) -> int | None:
+    if case is None:
+        return None
+    dates = case.symbols("service_date")
+    return dates[0].arguments[0].number if dates else None
+
+
+def _requested(case: Case | None) -> list[str]:
+    if case is None:
+        return []
+    named = [s.arguments[0].name for s in case.symbols("procedure")]
+    coded = [CPT_PROCEDURE.get(s.arguments[0].string, "") for s in case.symbols("cpt")]
+    return sorted({p for p in named + coded if p})
+
+
+def _period(start: int, end: int) -> str:
+    since = date_words(start) if start else "always"
+    until = "open-ended" if end >= 99991231 else date_words(end)
+    return f"{since} to {until}"
 
 
 def to_json(
@@ -74,7 +175,7 @@ def to_json(
     document = {
         "case": case.source,
         "determinations": [
-            determination_json(d, e) for d, e in zip(determinations, explained, strict=True)
+            determination_json(d, e, case) for d, e in zip(determinations, explained, strict=True)
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -86,11 +187,7 @@ def _paired(explanations: list[Explanation] | None, count: int) -> list[Explanat
     return list(explanations)
 
 
-def _quote(text: str, indent: str) -> list[str]:
-    """A citation, quoted in full and wrapped for a terminal."""
-    import textwrap
-
-    return textwrap.wrap(f'"{text}"', width=96, initial_indent=indent, subsequent_indent=indent)
+# --- Text ----------------------------------------------------------------------------
 
 
 def to_text(
@@ -98,48 +195,85 @@ def to_text(
     determinations: list[Determination],
     explanations: list[Explanation] | None = None,
 ) -> str:
-    levels = ", ".join(case.targets)
+    """First the decision and reason of every policy, one line each; then each
+    policy's block: per level the decision, the quoted criterion, what to document."""
+    levels = ", ".join(level.upper() for level in case.targets)
     lines = [f"Case {case.source} (target {levels})", ""]
     width = max(len(d.policy.id) for d in determinations)
-    status_width = max(len(d.status) for d in determinations)
     for d in determinations:
-        ids = ", ".join(c.id for c in d.deciding_criteria())
-        lines.append(f"{d.policy.id:<{width}}  {d.status:<{status_width}}  {ids}")
+        lines.append(f"{d.policy.id:<{width}}  {_headline(d, case)}")
     explained = _paired(explanations, len(determinations))
     for d, explanation in zip(determinations, explained, strict=True):
         lines.append("")
-        lines.extend(_policy_block(d))
+        lines.extend(_policy_block(d, case))
         if explanation is not None:
             from engine.explanation.render import explanation_lines
 
-            lines.append("  explanation:")
-            lines.extend(explanation_lines(explanation, "    "))
+            lines.extend(explanation_lines(explanation, "  "))
     return "\n".join(lines) + "\n"
 
 
-def _policy_block(d: Determination) -> list[str]:
-    lines = [f"{d.policy.id}: {d.status}  ({d.policy.payer}, {d.policy.title})"]
+def _headline(d: Determination, case: Case) -> str:
+    """One line: the decision and its reason, without the quotes (they follow)."""
     if not d.levels:
+        summary = policy_summary(d, case)
+        return summary[:1].lower() + summary[1:]
+    parts = []
+    for level in d.levels.values():
+        status = f"{status_words(level.status)} at {level.level.upper()}"
+        if level.status == INSUFFICIENT_INFORMATION and level.missing:
+            parts.append(f"{status}: {_shortest_set(level.missing)}")
+        else:
+            verb = "meets" if level.status == MEDICALLY_NECESSARY else "by"
+            parts.append(f"{status}: {verb} {', '.join(level.decided_by)}")
+    return "; ".join(parts)
+
+
+def _shortest_set(missing: tuple[Missing, ...]) -> str:
+    """'document a and b (meets MN.2), or one of 2 other sets below'."""
+    shortest = min(missing, key=lambda m: len(m.items))
+    words = document_one_of((shortest,))
+    others = len(missing) - 1
+    if others:
+        words += (
+            ", or another set below" if others == 1 else f", or one of {others} other sets below"
+        )
+    return words
+
+
+def _policy_block(d: Determination, case: Case) -> list[str]:
+    lines = [f"{d.policy.id}: {status_words(d.status)}  ({d.policy.payer}, {d.policy.title})"]
+    if not d.levels:
+        lines.extend(wrapped(policy_summary(d, case), "  "))
         for criterion in d.deciding_criteria():
             lines.append(f"  {criterion.id}:")
-            lines.extend(_quote(criterion.text, "    "))
+            lines.extend(wrapped(f'"{criterion.text}"', "    "))
         return lines
     for level in d.levels.values():
-        lines.append(f"  {level.level}: {level.status}")
-        for cid in level.decided_by:
-            lines.append(f"    decided by {cid}:")
-            lines.extend(_quote(d.criterion(cid).text, "      "))
-        if level.met:
-            lines.append(f"    met: {', '.join(level.met)}")
-        if level.unmet and level.status != "medically_necessary":
-            lines.append(f"    indications not met: {', '.join(level.unmet)}")
+        lines.append(f"  {level.level.upper()}: {status_words(level.status)}")
         if level.missing:
-            lines.append("    needs one of:" if len(level.missing) > 1 else "    needs:")
+            lines.append("    Document one of:" if len(level.missing) > 1 else "    Document:")
             for number, alternative in enumerate(level.missing, start=1):
-                criteria = f"  -> {', '.join(alternative.criteria)}" if alternative.criteria else ""
-                items = "; ".join(map(str, alternative.items))
-                lines.append(f"      {number}. {{{items}}}{criteria}")
+                items = "; ".join(item_words(item) for item in alternative.items)
+                criteria = ", ".join(alternative.criteria)
+                meets = f" (meets {criteria})" if criteria else ""
+                lines.extend(_numbered(number, items + meets, "      "))
+        verb = "meets" if level.status == MEDICALLY_NECESSARY else "decided by"
+        if level.missing:
+            verb = "until then, decided by"
+        for cid in level.decided_by:
+            lines.append(f"    {verb} {cid}:")
+            lines.extend(wrapped(f'"{d.criterion(cid).text}"', "      "))
+        met = deciding_conditions(level)
+        if met:
+            lines.extend(wrapped(f"conditions met: {', '.join(met)}", "    "))
     return lines
+
+
+def _numbered(number: int, text: str, indent: str) -> list[str]:
+    first = f"{indent}{number}. "
+    wrapped_lines = wrapped(text, " " * len(first))
+    return [first + wrapped_lines[0].lstrip(), *wrapped_lines[1:]]
 
 
 def policies_text(policies: list[PolicyInfo]) -> str:

@@ -24,6 +24,9 @@ from engine.knowledge_base import KnowledgeBase
 
 LABELLED_HEADS = ("met", "indication", "exclusion", "otherwise")
 
+# An annotation line pinning the criterion a helper rule serves: '% serves: MN.1.b'.
+SERVES = "serves:"
+
 
 class BodyLiteral(NamedTuple):
     """One condition of a rule body, as written."""
@@ -71,7 +74,9 @@ class HelperRule(NamedTuple):
     text: str
     id: str = ""  # "<policy>:<predicate>[:n]"
     node: ast.AST | None = None
-    criterion: str = ""  # the criterion it stands under in the file
+    # The criterion pinned by a '% serves: ID' line right above the rule, or ''
+    # when the helper serves whichever criterion uses it (Catalogue.serves).
+    criterion: str = ""
     parsed: ParsedRule | None = None
 
 
@@ -85,6 +90,28 @@ class Catalogue(NamedTuple):
     def helpers_of(self, policy: str, predicate: str) -> list[HelperRule]:
         """The rules defining a policy-local predicate."""
         return [h for h in self.helpers if h.policy == policy and h.head == predicate]
+
+    def serves(self, helper: HelperRule) -> tuple[str, ...]:
+        """The criteria a helper rule can serve: its '% serves:' pin, else the
+        criteria of the labelled rules whose bodies use its head (directly or
+        through other helpers; ground arguments must agree). In a derivation it
+        carries the criterion of the labelled rule above it, one of these."""
+        if helper.criterion:
+            return (helper.criterion,)
+        found: set[str] = set()
+        waiting = [helper]
+        seen: set[str] = set()
+        while waiting:
+            current = waiting.pop()
+            seen.add(current.id)
+            for rule in self.rules_of(current.policy):
+                if _uses(rule.body, current):
+                    found.add(rule.criterion)
+            for user in self.helpers:
+                fresh = user.policy == current.policy and user.id not in seen
+                if fresh and _uses(user.body, current):
+                    waiting.append(user)
+        return tuple(sorted(found))
 
     def rules_of(self, policy: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.policy == policy]
@@ -130,9 +157,13 @@ def _read_policy_file(
     notes: dict[tuple[str, str], list[str]] = defaultdict(list)
     last_criterion: tuple[str, str] | None = None
     in_note = False
+    pinned = ""  # a '% serves: ID' annotation waiting for the next rule
     for statement, kind, printed in read_statements(path):
         if kind == ast.ASTType.Comment:
             text = printed.lstrip("%").strip()
+            if text.startswith(SERVES):
+                pinned = text.removeprefix(SERVES).strip()
+                continue
             if text.startswith("Interpretation:"):
                 in_note = True
                 text = text.removeprefix("Interpretation:").strip()
@@ -169,9 +200,9 @@ def _read_policy_file(
         elif name not in METADATA_HEADS:
             body = tuple(_body_literal(literal) for literal in parsed.body)
             arguments = tuple(_value_text(a) for a in args)
-            under = last_criterion[1] if last_criterion else ""
             helper = HelperRule(policy_id, name, arguments, body, path, line, printed)
-            helpers.append(helper._replace(node=statement, criterion=under, parsed=parsed))
+            helpers.append(helper._replace(node=statement, criterion=pinned, parsed=parsed))
+        pinned = ""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for policy, cid, *_ in drafts:
         counts[(policy, cid)] += 1
@@ -229,6 +260,25 @@ def _body_literal(literal: Literal) -> BodyLiteral:
     atom = literal.atom
     name = ("" if atom[3] else "-") + str(atom[1])
     return BodyLiteral(literal.text, name, literal.negated, tuple(_value_text(a) for a in atom[2]))
+
+
+def _uses(body: tuple[BodyLiteral, ...], helper: HelperRule) -> bool:
+    """A body has a positive or negative literal the helper rule can derive."""
+    return any(
+        literal.predicate == helper.head and _agree(literal.arguments, helper.arguments)
+        for literal in body
+    )
+
+
+def _agree(used: tuple[str, ...], derived: tuple[str, ...]) -> bool:
+    if len(used) != len(derived):
+        return False
+    pairs = zip(used, derived, strict=True)
+    return all(_is_variable(a) or _is_variable(b) or a == b for a, b in pairs)
+
+
+def _is_variable(text: str) -> bool:
+    return text[:1].isupper() or text[:1] == "_"
 
 
 def _number_helpers(helpers: list[HelperRule]) -> list[HelperRule]:

@@ -9,6 +9,8 @@ from engine.case import Case, read_facts, revise
 from engine.determination import Determination
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine
+from engine.render import level_summary
+from engine.wording import status_words, wrapped
 
 
 class Change(NamedTuple):
@@ -66,7 +68,7 @@ def whatif_text(result: WhatIf) -> str:
     lines.append("")
     width = max(len(change.after.policy.id) for change in result.changes)
     for change in result.changes:
-        before, after = change.before.status, change.after.status
+        before, after = status_words(change.before.status), status_words(change.after.status)
         arrow = f"{before} -> {after}" if change.changed else f"{after} (unchanged)"
         lines.append(f"{change.after.policy.id:<{width}}  {arrow}")
     for change in result.changes:
@@ -78,16 +80,13 @@ def whatif_text(result: WhatIf) -> str:
 
 def _why(change: Change) -> list[str]:
     after = change.after
-    lines = [f"{after.policy.id}: now {after.status}"]
+    lines = [f"{after.policy.id}: now {status_words(after.status)}"]
     for level in after.levels.values():
         previous = change.before.levels.get(level.level)
         was = previous.status if previous else "-"
-        lines.append(f"  {level.level}: {was} -> {level.status}")
-        for cid in level.decided_by:
-            lines.append(f'    decided by {cid}: "{after.criterion(cid).text}"')
-        if level.missing:
-            lines.append("    still needs one of:")
-            lines += [f"      {{{'; '.join(map(str, m.items))}}}" for m in level.missing]
+        now = status_words(level.status)
+        lines.append(f"  {level.level.upper()}: {status_words(was)} -> {now}")
+        lines.extend(wrapped(level_summary(after, level), "    "))
     return lines
 
 
@@ -104,8 +103,8 @@ def whatif_json(result: WhatIf) -> str:
             {
                 "policy": change.after.policy.id,
                 "changed": change.changed,
-                "before": determination_json(change.before),
-                "after": determination_json(change.after),
+                "before": determination_json(change.before, case=result.case),
+                "after": determination_json(change.after, case=result.revised),
             }
             for change in result.changes
         ],

@@ -100,10 +100,11 @@ class Adjudicator:
                 case, self.kb, self.settings.policies, closed_world=self.settings.closed_world
             )
             return [
-                determination_json(d, e) for d, e in zip(determinations, explanations, strict=True)
+                determination_json(d, e, case)
+                for d, e in zip(determinations, explanations, strict=True)
             ]
         found = self.grounded.determine(case, closed_world=self.settings.closed_world)
-        return [determination_json(d) for d in found]
+        return [determination_json(d, case=case) for d in found]
 
 
 def _where(item: CaseInput) -> str:

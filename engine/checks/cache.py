@@ -14,27 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import clingo
 
+from engine.cache import cache_directory, load, store
 from engine.checks.findings import Report, check
 from engine.knowledge_base import KnowledgeBase
 
 T = TypeVar("T")
 
 _ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def cache_directory() -> str:
-    explicit = os.environ.get("KB_CACHE_DIR")
-    if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "policy-kb")
 
 
 def cached_check(
@@ -62,11 +53,11 @@ def cached(name: str, kind: type[T], compute: Callable[[], T], *, fresh: bool = 
     """The value stored under `name` if there is one of this type, else computed and stored."""
     path = os.path.join(cache_directory(), f"{name}.pickle")
     if not fresh:
-        found = _load(path)
+        found = load(path)
         if isinstance(found, kind):
             return found
     value = compute()
-    _store(path, value)
+    store(path, value)
     return value
 
 
@@ -91,23 +82,3 @@ def _add_file(digest: Any, path: str) -> None:
     except OSError:
         digest.update(b"(unreadable)")
     digest.update(b"\0")
-
-
-def _load(path: str) -> object:
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-
-
-def _store(path: str, value: object) -> None:
-    directory = os.path.dirname(path)
-    try:
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except (OSError, pickle.PicklingError):
-        return

@@ -1,169 +1,212 @@
-"""Explanations as an indented tree (text), as JSON, and as a graph.
+"""Explanations for people (plain words, the policy's own quotes), as the
+output contract's JSON nodes, and as a graph.
 
-The text tree shows the policy's own rules; the glue of determination.lp
-and the concepts of concepts.lp are folded into the policy rule they
-support, as "because" lines with the case facts they read.
+The text shows one line per criterion that served the derivation, with the
+case facts it read, in words; the glue of determination.lp and the machinery
+of concepts.lp (ranges, counts, #max) are folded into the criterion they serve.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.explanation.tree import Absent, Explanation, Failure, LevelExplanation, Step
+import clingo
+
+from engine.explanation.tree import (
+    Absent,
+    Explanation,
+    Failure,
+    LevelExplanation,
+    Step,
+    case_facts_of,
+)
+from engine.wording import Tables, fact_words, status_words, wrapped
 
 INDENT = "  "
+
+# Facts every case states: context, never a reason worth a line.
+_CONTEXT = ("target", "procedure", "cpt", "service_date")
 
 
 # --- Text ------------------------------------------------------------------------
 
 
+class _Group:
+    """The steps of a derivation that serve one criterion, and the facts they read."""
+
+    def __init__(self, criterion: str | None, citation: str | None) -> None:
+        self.criterion = criterion
+        self.citation = citation
+        self.facts: list[str] = []
+        self.children: list[_Group] = []
+
+
+def _grouped(step: Step) -> _Group:
+    root = _Group(step.criterion, step.citation)
+    _collect(step, root)
+    return root
+
+
+def _collect(step: Step, group: _Group) -> None:
+    for use in step.uses:
+        if use.kind == "fact" and use.literal not in group.facts:
+            group.facts.append(use.literal)
+    for child in step.children:
+        if child.criterion and child.criterion != group.criterion:
+            known = next((g for g in group.children if g.criterion == child.criterion), None)
+            if known is None:
+                known = _Group(child.criterion, child.citation)
+                group.children.append(known)
+            _collect(child, known)
+        else:
+            _collect(child, group)
+
+
 def explanation_lines(explanation: Explanation, indent: str = INDENT) -> list[str]:
+    tables = explanation.tables
     lines: list[str] = []
-    if explanation.why is not None:
-        lines.append(f"{indent}why: {explanation.status}")
-        lines.extend(_request_lines(explanation.why, indent + INDENT))
+    if explanation.why is not None:  # the criterion is quoted above: only the facts it read
+        facts = list(dict.fromkeys(case_facts_of(explanation.why)))
+        if facts:
+            given = "given: " + "; ".join(_fact(f, tables) for f in facts)
+            lines.append(f"{indent}why {status_words(explanation.status)}:")
+            lines.extend(wrapped(given, indent + INDENT))
     for level in explanation.levels:
-        lines.extend(_level_lines(level, indent))
+        lines.extend(_level_lines(level, indent, tables))
     return lines
 
 
-def _request_lines(step: Step, indent: str) -> list[str]:
-    facts = sorted(set(_supporting(step, "fact")) | set(_supporting(step, "test")))
-    return [f"{indent}{fact}" for fact in facts]
-
-
-def _level_lines(level: LevelExplanation, indent: str) -> list[str]:
-    lines = [f"{indent}{level.level}: {level.status}"]
+def _level_lines(level: LevelExplanation, indent: str, tables: Tables | None) -> list[str]:
+    lines: list[str] = []
     inner = indent + INDENT
     if level.why is not None:
-        lines.append(f"{inner}why:")
-        for step in _policy_steps(level.why):
-            lines.extend(_step_lines(step, inner + INDENT))
-        for fact in _supporting(level.why, "fact"):
-            lines.append(f"{inner + INDENT}given {fact}")
+        why = _group_lines(_grouped(level.why), inner, tables, False)
+        if why:
+            lines.append(f"{indent}why {level.level.upper()} is {status_words(level.status)}:")
+            lines.extend(why)
     if level.why_not:
-        lines.append(f"{inner}why not:")
+        lines.append(f"{indent}why not (indications not met at {level.level.upper()}):")
+        seen: set[str] = set()
         for failure in level.why_not:
-            lines.extend(_failure_lines(failure, inner + INDENT))
+            lines.extend(_failure_lines(failure, inner, seen))
     if level.assumed_absent:
-        lines.append(f"{inner}exclusions that did not apply:")
-        lines.extend(_absent_lines(level.assumed_absent, inner + INDENT))
+        lines.append(f"{indent}exclusions taken as absent (not in the record):")
+        by_criterion: dict[str, list[str]] = {}
+        for absent in level.assumed_absent:
+            looked_for = absent.reading.rsplit(" (", 1)[0]
+            by_criterion.setdefault(absent.criterion, []).append(looked_for)
+        for criterion, readings in by_criterion.items():
+            lines.extend(wrapped(f"{criterion}: {'; '.join(readings)}", inner))
     return lines
 
 
-def _policy_steps(step: Step) -> list[Step]:
-    """The policy rules under a step, skipping the glue and concepts above them."""
-    if _is_policy(step):
-        return [step]
-    found: list[Step] = []
-    for child in step.children:
-        found.extend(_policy_steps(child))
+def _group_lines(group: _Group, indent: str, tables: Tables | None, context: bool) -> list[str]:
+    lines: list[str] = []
+    facts = [f for f in group.facts if context or not f.startswith(_CONTEXT)]
+    child_indent = indent
+    if group.criterion is not None:
+        lines.append(f"{indent}{group.criterion}:")
+        if group.citation:
+            lines.extend(wrapped(f'"{group.citation}"', indent + INDENT))
+        child_indent = indent + INDENT
+    if facts:
+        lines.extend(wrapped("given: " + "; ".join(_fact(f, tables) for f in facts), child_indent))
+    for child in group.children:
+        lines.extend(_group_lines(child, child_indent, tables, context))
+    return lines
+
+
+def _fact(text: str, tables: Tables | None) -> str:
+    if tables is None:
+        return text
+    return fact_words(clingo.parse_term(text), tables)
+
+
+def _failure_lines(failure: Failure, indent: str, seen: set[str]) -> list[str]:
+    """One entry per failed condition: its reason, or the reasons of each way
+    it could have held ("none of these holds"), then its words."""
+    by_condition: dict[tuple[str, str], list[Failure]] = {}
+    for leaf, indication in _leaves(failure, failure.criterion):
+        by_condition.setdefault((indication, leaf.criterion), []).append(leaf)
+    lines: list[str] = []
+    for (indication, condition), leaves in by_condition.items():
+        head = f"{indication} not met" + (f" ({condition})" if condition != indication else "")
+        line = f"{head}: {_alternatives(list(dict.fromkeys(leaf.reason for leaf in leaves)))}"
+        if line in seen:
+            continue
+        seen.add(line)
+        lines.extend(wrapped(line, indent))
+        if leaves[0].citation:
+            lines.extend(wrapped(f'"{leaves[0].citation}"', indent + INDENT))
+    return lines
+
+
+def _alternatives(reasons: list[str]) -> str:
+    """The reasons each way a condition could have held did not."""
+    if len(reasons) == 1:
+        return reasons[0]
+    for prefix, summary in (
+        ("not documented: ", "none documented"),
+        ("not stated: ", "none stated"),
+    ):
+        if all(reason.startswith(prefix) for reason in reasons):
+            return f"{summary}: {'; '.join(r.removeprefix(prefix) for r in reasons)}"
+    return f"none of these holds: {'; '.join(reasons)}"
+
+
+def _leaves(failure: Failure, indication: str) -> list[tuple[Failure, str]]:
+    """The innermost failures under a failed indication: each is a reason."""
+    if not failure.inner:
+        return [(failure, indication)]
+    found: list[tuple[Failure, str]] = []
+    for inner in failure.inner:
+        found.extend(_leaves(inner, indication))
     return found
 
 
-def _is_policy(step: Step) -> bool:
-    return not step.rule.startswith(("determination:", "concepts:"))
+# --- JSON (the output contract's NODE, UNMET and CITED) ---------------------------------
 
 
-def _supporting(step: Step, kind: str) -> list[str]:
-    """Uses of a kind in this step and in the glue or concept steps below it."""
-    found = [use.literal for use in step.uses if use.kind == kind]
-    for child in step.children:
-        if not _is_policy(child):
-            found.extend(_supporting(child, kind))
-    return list(dict.fromkeys(found))
-
-
-def _step_lines(step: Step, indent: str) -> list[str]:
-    criterion = step.rule.split(":")[1] if ":" in step.rule else step.rule
-    lines = [f"{indent}{criterion}: {step.atom}   [{step.rule}, {step.location}]"]
-    if step.citation:
-        lines.append(f'{indent}{INDENT}"{_shorten(step.citation)}"')
-    facts = [use.literal for use in step.uses if use.kind == "fact"]
-    if facts:
-        lines.append(f"{indent}{INDENT}facts: {', '.join(facts)}")
-    for child in step.children:
-        if _is_policy(child):
-            lines.extend(_step_lines(child, indent + INDENT))
-        else:
-            lines.append(f"{indent}{INDENT}because {_concept_line(child)}")
-    tests = [use.literal for use in step.uses if use.kind == "test"]
-    if tests:
-        lines.append(f"{indent}{INDENT}and {', '.join(tests)}")
-    return lines
-
-
-def _concept_line(step: Step) -> str:
-    """A concept on one line: 'onset_le(l1,twelve_weeks) <- onset_days(l1,21), 21 <= 84'."""
-    parts = _supporting(step, "fact") + _supporting(step, "test")
-    return f"{step.atom} <- {', '.join(parts)}" if parts else step.atom
-
-
-def _failure_lines(failure: Failure, indent: str) -> list[str]:
-    because = f" ({failure.because})" if failure.because else ""
-    lines = [
-        f"{indent}{failure.criterion} not met: {failure.condition}{because}"
-        f"   [{failure.rule}, {failure.location}]"
-    ]
-    for inner in failure.inner:
-        lines.extend(_failure_lines(inner, indent + INDENT))
-    return lines
-
-
-def _absent_lines(absent: tuple[Absent, ...], indent: str) -> list[str]:
-    by_reading: dict[str, list[str]] = {}
-    for item in absent:
-        by_reading.setdefault(item.reading, []).append(f"{item.looked_for} [{item.criterion}]")
-    return [f"{indent}{reading}: {', '.join(items)}" for reading, items in by_reading.items()]
-
-
-def _shorten(text: str, width: int = 160) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-# --- JSON ------------------------------------------------------------------------
-
-
-def step_json(step: Step) -> dict[str, Any]:
+def node_json(step: Step) -> dict[str, Any]:
     return {
         "atom": step.atom,
-        "rule": step.rule,
+        "criterion": step.criterion,
         "citation": step.citation,
+        "facts": [use.literal for use in step.uses if use.kind == "fact"],
+        "children": [node_json(child) for child in step.children],
+        "rule": step.rule,
         "location": step.location,
-        "uses": [{"literal": use.literal, "kind": use.kind} for use in step.uses],
-        "children": [step_json(child) for child in step.children],
     }
 
 
-def failure_json(failure: Failure) -> dict[str, Any]:
-    return {
-        "id": failure.criterion,
-        "text": failure.citation,
-        "rule": failure.rule,
-        "location": failure.location,
-        "condition": failure.condition,
-        "because": failure.because,
-        "inner": [failure_json(inner) for inner in failure.inner],
-    }
+def unmet_json(failures: tuple[Failure, ...]) -> list[dict[str, Any]]:
+    """One entry per reason an indication did not hold (deduplicated)."""
+    found: list[dict[str, Any]] = []
+    for failure in failures:
+        for leaf, indication in _leaves(failure, failure.criterion):
+            entry = {
+                "indication": indication,
+                "condition": leaf.criterion,
+                "citation": leaf.citation,
+                "facts": list(leaf.facts),
+                "reason": leaf.reason,
+                "literal": leaf.condition,
+                "rule": leaf.rule,
+                "location": leaf.location,
+            }
+            if entry not in found:
+                found.append(entry)
+    return found
 
 
 def absent_json(absent: Absent) -> dict[str, str]:
     return {
         "id": absent.criterion,
         "text": absent.citation,
-        "rule": absent.rule,
-        "location": absent.location,
         "looked_for": absent.looked_for,
         "reading": absent.reading,
-    }
-
-
-def level_explanation_json(level: LevelExplanation, locations: dict[str, str]) -> dict[str, Any]:
-    return {
-        "fired": [{"rule": rule, "location": locations.get(rule, "")} for rule in level.fired],
-        "why": step_json(level.why) if level.why is not None else None,
-        "unmet": [failure_json(f) for f in level.why_not],
-        "assumed_absent": [absent_json(a) for a in level.assumed_absent],
+        "rule": absent.rule,
+        "location": absent.location,
     }
 
 
@@ -185,8 +228,8 @@ def explanation_dot(explanation: Explanation) -> str:
 
 def _add_step(graph: Any, step: Step) -> str:
     node = step.atom
-    label = f"{step.atom}\\n{step.rule}"
-    graph.add_node(node, label=label, shape="box", style="rounded", tooltip=step.citation)
+    label = f"{step.atom}\\n{step.criterion or step.rule}"
+    graph.add_node(node, label=label, shape="box", style="rounded", tooltip=step.citation or "")
     for use in step.uses:
         if use.kind == "fact":
             graph.add_node(

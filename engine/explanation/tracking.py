@@ -24,7 +24,7 @@ from clingo import ast
 
 from engine.asp_text import Literal, ParsedRule, Term, parse_rule, show
 from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
-from engine.rules import Catalogue, read_catalogue, read_statements
+from engine.rules import Catalogue, CriterionText, read_catalogue, read_statements
 
 FIRED = "fired"
 
@@ -38,8 +38,11 @@ class TrackedRule(NamedTuple):
     body: tuple[Literal, ...]
     variables: tuple[str, ...]
     policy: str  # '' for the prologue and epilogue
-    criterion: str  # the criterion id it encodes or stands under ('' if none)
-    citation: str  # the criterion's verbatim text, or the comment above the rule
+    # The criterion a labelled rule encodes (its second head argument) or a
+    # helper's '% serves:' pin; '' when the rule serves whichever criterion
+    # uses it (helpers, concepts) or none (the epilogue's glue).
+    criterion: str
+    labelled: bool  # head met/indication/exclusion/otherwise of a policy
 
     @property
     def location(self) -> str:
@@ -53,10 +56,27 @@ class TrackedRule(NamedTuple):
 class Tracking(NamedTuple):
     rules: dict[str, TrackedRule]
     program: str  # the fired/3 rules, to be added to the solved program
+    criteria: dict[tuple[str, str], CriterionText]  # (policy, id) -> its words and role
+
+    def citation(self, policy: str, criterion: str | None) -> str | None:
+        """The criterion's words exactly as the policy file states them."""
+        found = self.criteria.get((policy, criterion)) if criterion else None
+        return found.text if found is not None else None
+
+    def role(self, policy: str, criterion: str) -> str:
+        found = self.criteria.get((policy, criterion))
+        return found.role if found is not None else ""
 
 
 def track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
-    """Every rule of the program for these policies, and its tracking rules."""
+    """Every rule of the program for these policies, and its tracking rules
+    (read once, then cached: engine.explanation.cache)."""
+    from engine.explanation.cache import cached
+
+    return cached("tracking", kb.files(policies), lambda: _track(kb, policies))
+
+
+def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     catalogue = read_catalogue(kb, policies)
     rules: list[TrackedRule] = []
     rules.extend(_shared_rules(kb.path(PROLOGUE)))
@@ -64,7 +84,7 @@ def track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
         rules.extend(_policy_rules(catalogue, policy))
     rules.extend(_shared_rules(kb.path(EPILOGUE)))
     program = "".join(_tracking_rule(rule) for rule in rules)
-    return Tracking({rule.id: rule for rule in rules}, program)
+    return Tracking({rule.id: rule for rule in rules}, program, catalogue.criteria)
 
 
 def _tracking_rule(rule: TrackedRule) -> str:
@@ -76,53 +96,43 @@ def _tracking_rule(rule: TrackedRule) -> str:
 def _policy_rules(catalogue: Catalogue, policy: str) -> list[TrackedRule]:
     tracked = []
     sources = [
-        (r.id, r.file, r.line, r.text, r.criterion, r.parsed) for r in catalogue.rules_of(policy)
+        (r.id, r.file, r.line, r.text, r.criterion, r.parsed, True)
+        for r in catalogue.rules_of(policy)
     ]
     sources += [
-        (h.id, h.file, h.line, h.text, h.criterion, h.parsed)
+        (h.id, h.file, h.line, h.text, h.criterion, h.parsed, False)
         for h in catalogue.helpers
         if h.policy == policy
     ]
-    for rule_id, path, line, text, criterion, parsed in sources:
+    for rule_id, path, line, text, criterion, parsed, labelled in sources:
         if parsed is None or not parsed.body or parsed.head is None:
             continue
-        citation = catalogue.criteria.get((policy, criterion))
-        cited = citation.text if citation else ""
-        tracked.append(_tracked(rule_id, path, line, text, parsed, policy, criterion, cited))
+        tracked.append(_tracked(rule_id, path, line, text, parsed, policy, criterion, labelled))
     return sorted(tracked, key=lambda r: r.line)
 
 
 def _shared_rules(path: str) -> list[TrackedRule]:
+    """Rules of the prologue and epilogue: they cite no words of their own (a
+    concept serves the criterion that uses it; the glue serves none)."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    comment: list[str] = []
-    drafts: list[tuple[str, int, str, ParsedRule, str]] = []
-    last_line = 0
+    drafts: list[tuple[str, int, str, ParsedRule]] = []
     for statement, kind, printed in read_statements(path):
-        location = statement.location
-        line, end = location.begin.line, location.end.line
-        if kind == ast.ASTType.Comment:
-            if line > last_line + 1:
-                comment = []
-            comment.append(printed.lstrip("%").strip().strip("-=").strip())
-            last_line = end
-            continue
-        last_line = end
         if kind != ast.ASTType.Rule:
             continue
         parsed = parse_rule(printed)
         if parsed.body and parsed.head is not None and parsed.head[0] == "fun":
             name = str(parsed.head[1])
-            drafts.append((name, line, printed, parsed, " ".join(comment).strip()))
+            drafts.append((name, statement.location.begin.line, printed, parsed))
     counts: dict[str, int] = defaultdict(int)
     for name, *_ in drafts:
         counts[name] += 1
     seen: dict[str, int] = defaultdict(int)
     tracked = []
-    for name, line, printed, parsed, citation in drafts:
+    for name, line, printed, parsed in drafts:
         seen[name] += 1
         suffix = f":{seen[name]}" if counts[name] > 1 else ""
         rule_id = f"{stem}:{name}{suffix}"
-        tracked.append(_tracked(rule_id, path, line, printed, parsed, "", "", citation))
+        tracked.append(_tracked(rule_id, path, line, printed, parsed, "", "", False))
     return tracked
 
 
@@ -134,7 +144,7 @@ def _tracked(
     parsed: ParsedRule,
     policy: str,
     criterion: str,
-    citation: str,
+    labelled: bool,
 ) -> TrackedRule:
     assert parsed.head is not None
     return TrackedRule(
@@ -147,5 +157,5 @@ def _tracked(
         parsed.variables,
         policy,
         criterion,
-        citation,
+        labelled,
     )
