@@ -7,7 +7,10 @@ the installed clingo and the check's options.
 The cache is a directory of pickles ($KB_CACHE_DIR, else
 $XDG_CACHE_HOME/policy-kb, else ~/.cache/policy-kb), each written to a
 temporary file and renamed into place; one that cannot be read or written
-is recomputed, never an error.
+is recomputed, never an error. Before computing, the committed findings of
+the knowledge base (kb/findings.json, engine.checks.snapshot) are used when
+they were computed from exactly its files and these options; `--fresh`
+always computes.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import clingo
 
 from engine.cache import cache_directory, load, store
 from engine.checks.findings import Report, check
+from engine.checks.snapshot import read_findings
 from engine.knowledge_base import KnowledgeBase
 
 T = TypeVar("T")
@@ -41,12 +45,12 @@ def cached_check(
     chosen = kb.check_policies(list(policies)) if policies else kb.policy_ids()
     files = [kb.path(name) for name in sorted(os.listdir(kb.directory)) if name.endswith(".lp")]
     key = input_key(files, chosen, procedure, levels)
-    return cached(
-        f"check-{key}",
-        Report,
-        lambda: check(kb, policies, procedure=procedure, levels=levels, jobs=jobs),
-        fresh=fresh,
-    )
+
+    def compute() -> Report:
+        committed = None if fresh else read_findings(kb, chosen, procedure, levels)
+        return committed or check(kb, policies, procedure=procedure, levels=levels, jobs=jobs)
+
+    return cached(f"check-{key}", Report, compute, fresh=fresh)
 
 
 def cached(name: str, kind: type[T], compute: Callable[[], T], *, fresh: bool = False) -> T:

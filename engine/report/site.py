@@ -68,7 +68,7 @@ def gather(
 
     drawn = policy_diagrams(kb, ids, box_anchor)
     diagrams_note = drawn.reason if isinstance(drawn, DiagramsUnavailable) else ""
-    progress("consistency checks (kb check: about a minute once per change, then cached)")
+    progress("consistency checks (the committed findings, else kb check: about a minute once)")
     report = cached_check(kb)
     pages = [
         policy_page(
