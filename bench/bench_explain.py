@@ -23,7 +23,7 @@ local to its aggregate element, either way), with every rule auto-traced
 from __future__ import annotations
 
 import argparse
-import re
+import itertools
 import statistics
 import subprocess
 import sys
@@ -35,16 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_query import interleaved_ms, kb_command  # noqa: E402
-from engine.asp_text import split_body  # noqa: E402
 from engine.case import Case, read_case_file  # noqa: E402
 from engine.knowledge_base import KnowledgeBase  # noqa: E402
 from engine.query import determine, determine_and_explain  # noqa: E402
 from engine.render import to_json, to_text  # noqa: E402
-from engine.rules import read_statements  # noqa: E402
+from engine.rule_reader import Statement, read_program, rename_anonymous, show  # noqa: E402
 from engine.vocabulary import LEVELS  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.lp"))
-ANONYMOUS = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![A-Za-z0-9_\'])_(?![A-Za-z0-9_\'])')
 
 
 def median_ms(action: object, runs: int) -> float:
@@ -125,10 +123,10 @@ def xclingo_program(directory: Path) -> list[Path]:
     files = []
     for source in kb.files(kb.policy_ids()):
         lines = []
-        for _, kind, printed in read_statements(source):
-            if str(kind) == "ASTType.Comment" or printed.startswith("#program"):
+        for statement in read_program(source):
+            if statement.kind == "comment" or statement.text.startswith("#program"):
                 continue
-            lines.append(_rename_anonymous(printed))
+            lines.append(_rename_anonymous(statement))
         target = directory / Path(source).name
         target.write_text("\n".join(lines) + "\n")
         files.append(target)
@@ -137,20 +135,19 @@ def xclingo_program(directory: Path) -> list[Path]:
     return [*files, trace]
 
 
-def _rename_anonymous(rule: str) -> str:
-    if ":-" not in rule or rule.startswith("#"):
-        return rule
-    head, body = rule.rstrip(".").split(":-", 1)
-    counter = iter(range(10_000))
-
-    def rename(literal: str) -> str:
-        if literal.startswith("not "):
-            return literal
-        return ANONYMOUS.sub(
-            lambda m: m.group(0) if m.group(0) != "_" else f"Anon{next(counter)}", literal
-        )
-
-    return f"{head}:- {'; '.join(rename(part) for part in split_body(body))}."
+def _rename_anonymous(statement: Statement) -> str:
+    """The statement with the anonymous variables of its positive body atoms named."""
+    rule = statement.rule
+    if rule is None or not rule.body:
+        return statement.text
+    names = (f"Anon{n}" for n in itertools.count())
+    body = [
+        show(rename_anonymous(literal.atom, names))
+        if literal.kind == "atom" and not literal.negated and literal.atom is not None
+        else literal.text
+        for literal in rule.body
+    ]
+    return f"{rule.head_text} :- {'; '.join(body)}."
 
 
 def compare_xclingo(xclingo: str, runs: int) -> None:

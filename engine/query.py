@@ -52,7 +52,7 @@ def determine_and_explain(
     chosen = _chosen(kb, policies)
     tracking = track(kb, chosen)
     solver = Solver(kb.files(chosen), case.program() + tracking.program)
-    determinations, atoms = decide(case, kb, solver, closed_world=closed_world, every_atom=True)
+    determinations, atoms = decide(case, kb, solver, closed_world=closed_world)
     return determinations, explain_answer(atoms, case, tracking, determinations)
 
 
