@@ -16,6 +16,7 @@ decided them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
@@ -208,8 +209,9 @@ def term_of(node: ast.AST) -> Term:
     return ("other", str(node))
 
 
+@functools.lru_cache(maxsize=65536)
 def of_symbol(symbol: clingo.Symbol) -> Term:
-    """A clingo symbol as a plain value."""
+    """A clingo symbol as a plain value (symbols recur: each is read once)."""
     kind = symbol.type
     if kind == clingo.SymbolType.Number:
         return ("num", symbol.number)

@@ -168,12 +168,13 @@ def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     catalogue = read_catalogue(kb, policies)
     concepts = _shared_rules(kb.path(PROLOGUE))
     policy_rules = [rule for policy in policies for rule in _policy_rules(catalogue, policy)]
-    glue = _shared_rules(kb.path(EPILOGUE))
+    glue = explained_glue(_shared_rules(kb.path(EPILOGUE)))
     rules = [*concepts, *policy_rules, *glue]
     lines = [line for rule in rules for line in why_rules(rule)]
     failing = tracked_for_why_not([*concepts, *policy_rules])
     copies, demands = demanded_copies(failing)
-    lines += [line for rule in [*failing, *copies] for line in why_not_rules(rule)]
+    roots = [rule for rule in failing if rule.labelled]
+    lines += [line for rule in [*roots, *copies] for line in why_not_rules(rule)]
     lines += demands
     lines += [f"#show {name}/{arity}." for name, arity in SHOWN]
     program = "\n".join(lines) + "\n"
@@ -387,28 +388,35 @@ def _elements(literal: Literal, rule: TrackedRule) -> Iterator[_Element]:
 
 
 def why_not_rules(rule: TrackedRule) -> Iterator[str]:
-    """prefix/3, passes/3, failed/3 and failed_witness/4 for a rule (see the module text)."""
+    """prefix/3, passes/3, failed/3 and failed_witness/4 for a rule (see the
+    module text). A prefix is materialised only after a literal that binds new
+    variables; the literals that only test (comparisons, negations, atoms
+    whose variables are bound) are carried into the next rule bodies."""
     renamed = _renamed_body(rule.body)
     ident = f'"{rule.id}"'
-    start = _start(rule)
-    previous = _tuple(rule.bound_before[rule.order[0]]) if rule.order else "()"
-    yield f"{_PREFIX}({ident},0,{previous})" + (f" :- {start}." if start else ".")
+    context = [_start(rule)] if _start(rule) else []
     for step, position in enumerate(rule.order, start=1):
+        if _asks_procedure(rule, rule.body[position]):
+            continue
         before = _tuple(rule.bound_before[position])
         literal = _body_text(rule.body, renamed, [position])
-        prefix = f"{_PREFIX}({ident},{step - 1},{before})"
-        after = _after(rule, renamed, step)
         failed = f"{FAILED}({ident},{position + 1},{before})"
-        if step < len(rule.order):
-            yield f"{_PREFIX}({ident},{step},{after}) :- {prefix}; {literal}."
-        if after == before or step == len(rule.order) and _binds_nothing(rule, renamed, position):
-            yield f"{failed} :- {prefix}; not {literal}."
-        else:
+        after = _after(rule, renamed, step)
+        binds = after != before and not _binds_nothing(rule, renamed, position)
+        if binds:
             passes = f"{_PASSES}({ident},{position + 1},{before})"
-            yield f"{passes} :- {prefix}; {literal}."
-            yield f"{failed} :- {prefix}; not {passes}."
+            yield f"{passes} :- {'; '.join([*context, literal])}."
+            yield f"{failed} :- {'; '.join([*context, f'not {passes}'])}."
+        else:
+            yield f"{failed} :- {'; '.join([*context, f'not {literal}'])}."
         for atom, condition in _witnesses(rule.body[position], rule):
             yield f"{WITNESS}({ident},{position + 1},{before},{atom}) :- {failed}; {condition}."
+        if step < len(rule.order) and binds:
+            prefix = f"{_PREFIX}({ident},{step},{after})"
+            yield f"{prefix} :- {'; '.join([*context, literal])}."
+            context = [prefix]
+        else:
+            context.append(literal)
 
 
 def _binds_nothing(rule: TrackedRule, renamed: list[Term | None], position: int) -> bool:
@@ -453,19 +461,24 @@ def _after(rule: TrackedRule, renamed: list[Term | None], step: int) -> str:
 def _start(rule: TrackedRule) -> str:
     """Where the why-not of a rule starts: the target levels for a labelled
     head, and only when the request names the procedure the rule asks for."""
-    if rule.demand:
+    if rule.id != rule.source:
         return f'{_DEMAND}("{rule.id}",{_tuple(rule.demand)})'
     guards = [f"target({rule.level_variable})"] if rule.level_variable else []
-    guards += [
-        literal.text
-        for literal in rule.body
-        if literal.kind == "atom"
+    guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
+    return "; ".join(guards)
+
+
+def _asks_procedure(rule: TrackedRule, literal: Literal) -> bool:
+    """A literal naming the procedure a rule is for: its why not starts only
+    when the request names it (so it never fails there)."""
+    return (
+        rule.id == rule.source
+        and literal.kind == "atom"
         and not literal.negated
         and literal.predicate == "requested"
         and literal.atom is not None
         and not variables_of(literal.atom)
-    ]
-    return "; ".join(guards)
+    )
 
 
 def _witnesses(literal: Literal, rule: TrackedRule) -> list[tuple[str, str]]:
@@ -493,11 +506,13 @@ def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[s
             deriving[rule.head_name].append(rule)
     copies: dict[str, TrackedRule] = {}
     demands: list[str] = []
-    waiting = list(rules)
+    waiting = [rule for rule in rules if rule.labelled]
     while waiting:
         parent = waiting.pop()
         for position, literal in enumerate(parent.body):
             if literal.kind != "atom" or literal.negated or literal.atom is None:
+                continue
+            if _asks_procedure(parent, literal):
                 continue
             for child in deriving.get(literal.predicate, []):
                 found = _demand(parent, position, literal.atom, child)
@@ -514,8 +529,9 @@ def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[s
 def _demand(
     parent: TrackedRule, position: int, atom: Term, child: TrackedRule
 ) -> tuple[TrackedRule, str] | None:
-    """The copy of `child` a failure of the parent's literal asks for, and the
-    demand rule, or None when the literal binds none of the child's head variables."""
+    """The copy of `child` a failure of the parent's literal asks for (started
+    with the head variables that literal binds), and the demand rule; None
+    when the child's head cannot derive the literal."""
     heads, used = child.head[2], atom[2]
     if len(heads) != len(used) or child.head[3] != atom[3]:
         return None
@@ -533,8 +549,6 @@ def _demand(
                 mapping[str(head[1])] = value
         elif not variables_of(head):
             guards.append(f"{show(head)} = {show(value)}")
-    if not mapping:
-        return None
     demanded = tuple(sorted(mapping))
     copy_id = f"{child.id}{_DEMANDED}{','.join(demanded)}"
     copy = child._replace(id=copy_id, demand=demanded)
@@ -544,3 +558,30 @@ def _demand(
     failed = f'{FAILED}("{parent.id}",{position + 1},{_tuple(parent.bound_before[position])})'
     condition = "; ".join([failed, *guards])
     return copy, f'{_DEMAND}("{copy_id}",{values}) :- {condition}.'
+
+
+# The epilogue's atoms an explanation derives (engine.explanation.tree).
+EXPLAINED = ("level_status", "overall")
+
+
+def explained_glue(rules: list[TrackedRule]) -> list[TrackedRule]:
+    """The epilogue's rules a derivation of a level's status or the overall
+    status can go through (cited/2, unmet/3 and the like never are)."""
+    wanted = set(EXPLAINED)
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            if rule.head_name in wanted:
+                used = {literal.predicate for literal in rule.body} - wanted - {""}
+                inner = {
+                    str(c.atom[1])
+                    for literal in rule.body
+                    for e in literal.elements
+                    for c in e.condition
+                    if c.atom is not None
+                }
+                if used | (inner - wanted):
+                    wanted |= used | inner
+                    changed = True
+    return [rule for rule in rules if rule.head_name in wanted]

@@ -120,6 +120,27 @@ class Explanation(NamedTuple):
 
 _LABELLED = ("met", "indication", "exclusion", "otherwise")
 
+# A failure of a rule: (body position, bindings before it, the bindings as printed).
+_Failed = tuple[int, Binding, str]
+
+
+def _start_names(rule: TrackedRule) -> tuple[str, ...]:
+    """The head variables every failure of the rule binds (where it starts)."""
+    return rule.demand or ((rule.level_variable,) if rule.level_variable else ())
+
+
+def _start_values(rule: TrackedRule, wanted: Term) -> tuple[Term, ...] | None:
+    """The values `wanted` gives the rule's start variables, None if it leaves one open."""
+    names = _start_names(rule)
+    if not names:
+        return None
+    values = {}
+    for head, value in zip(rule.head[2], wanted[2], strict=False):
+        if head[0] == "var" and head[1] in names:
+            values[str(head[1])] = value
+    found = tuple(values.get(name, ("var", name)) for name in names)
+    return None if any(v[0] == "var" or not _is_ground(v) for v in found) else found
+
 
 class _Model:
     """The tracked answer set: atoms by predicate, rule instances by the head
@@ -145,12 +166,14 @@ class _Model:
         self._uses: dict[tuple[str, str, str, int], list[clingo.Symbol]] = defaultdict(list)
         self._failed: dict[str, list[tuple[int, clingo.Symbol]]] = defaultdict(list)
         self._witnesses: dict[tuple[str, int, str], list[clingo.Symbol]] = defaultdict(list)
+        self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[_Failed]]] = {}
         for symbol in atoms:
             self._add(symbol)
         self.tables = self._tables()
         self.case_facts = {of_symbol(fact.symbol) for fact in case.facts}
         # The case facts in a fixed order (by their text), read once.
         self.ordered_facts = sorted(self.case_facts, key=show)
+        self.fact_terms = {show(fact): fact for fact in self.ordered_facts}
         self.rules_by_head: dict[str, list[TrackedRule]] = defaultdict(list)
         for rule in tracking.rules.values():
             self.rules_by_head[rule.head_name].append(rule)
@@ -199,15 +222,27 @@ class _Model:
         found = self._uses.get((rule.id, show(head), bindings, position + 1), [])
         return sorted((of_symbol(s) for s in found), key=show)
 
-    def failed(self, rule_id: str) -> list[tuple[int, Binding, str]]:
-        """Where the rule failed: (body position, bindings before it, as printed)."""
-        rule = self.tracking.rule(rule_id)
-        found: list[tuple[int, Binding, str]] = []
-        for position, values in self._failed.get(rule_id, []):
+    def failed(self, rule: TrackedRule, wanted: Term) -> list[_Failed]:
+        """Where the rule failed for heads like `wanted`: (body position, bindings
+        before it, as printed), read once per rule and indexed by the values
+        of the head variables every failure binds (the level, the demand)."""
+        index = self._failed_index.get(rule.id)
+        if index is None:
+            index = self._failed_index[rule.id] = self._index_failed(rule)
+        return index.get(_start_values(rule, wanted), [])
+
+    def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[_Failed]]:
+        index: dict[tuple[Term, ...] | None, list[_Failed]] = defaultdict(list)
+        for position, values in self._failed.get(rule.id, []):
             names = rule.bound_before[position - 1]
             bound = dict(zip(names, of_symbol(values)[2], strict=True))
-            found.append((position - 1, bound, str(values)))
-        return found
+            failure = (position - 1, bound, str(values))
+            start = _start_names(rule)
+            key = tuple(bound[n] for n in start) if start else None
+            index[key].append(failure)
+            if key is not None:
+                index[None].append(failure)
+        return index
 
     def witnesses(self, rule_id: str, position: int, bindings: str) -> list[Term]:
         found = self._witnesses.get((rule_id, position + 1, bindings), [])
@@ -505,7 +540,7 @@ def _first_failure(
 ) -> Failure | None:
     failures = [
         (position, binding, printed)
-        for position, binding, printed in model.failed(rule.id)
+        for position, binding, printed in model.failed(rule, wanted)
         if _compatible(instantiate(rule.head, binding), wanted)
     ]
     if not failures:
@@ -650,7 +685,7 @@ def _stated(model: _Model, facts: tuple[str, ...], then: str) -> str:
 
 
 def _fact_term(model: _Model, text: str) -> Term:
-    return next(fact for fact in model.ordered_facts if show(fact) == text)
+    return model.fact_terms[text]
 
 
 def _facts_before(
