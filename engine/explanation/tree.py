@@ -50,7 +50,7 @@ from engine.vocabulary import BY_SIGNATURE, LEVELS, Kind
 from engine.wording import TABLES, Tables, atom_words, tables_from
 
 # How deep "why not" descends into sub-criteria and concepts.
-MAX_DEPTH = 3
+MAX_DEPTH = 6
 
 
 class Use(NamedTuple):
@@ -158,6 +158,7 @@ class _Model:
         self.words: dict[Term, str] = {}  # atoms in words, each worded once
         self.derivations: dict[tuple[Term, _Served], Step | None] = {}
         self.failures: dict[tuple[str, Term, int, _Served], Failure | None] = {}
+        self.reasons: dict[tuple[str, int, Term, int, _Served], _Because] = {}
         # fired/3 by the text of the head: (rule id, bindings); read on demand.
         self._fired_symbols: dict[str, list[tuple[str, clingo.Symbol]]] = defaultdict(list)
         self._fired: dict[str, list[tuple[TrackedRule, Binding, str]]] = {}
@@ -557,7 +558,7 @@ def _first_failure(
         else instantiate_text(literal.text, binding)
     )
     condition = ("not " if literal.negated and literal.kind == "atom" else "") + condition
-    because = _because(model, rule, position, at, depth, here)
+    because = _because_once(model, rule, position, at, depth, here)
     criterion = here.criterion or ""
     citation = model.tracking.citation(here.policy, here.criterion) or ""
     return Failure(criterion, citation, rule.source, rule.location, condition, *because)
@@ -581,6 +582,27 @@ def _shared(bindings: list[Binding]) -> Binding:
 
 
 _Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
+
+def _because_once(
+    model: _Model,
+    rule: TrackedRule,
+    position: int,
+    at: list[tuple[Binding, str]],
+    depth: int,
+    here: _Served,
+) -> _Because:
+    """_because, once per failed atom: the reason an atom failed depends only
+    on the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times)."""
+    literal = rule.body[position]
+    if literal.kind != "atom" or literal.atom is None:
+        return _because(model, rule, position, at, depth, here)
+    pattern = instantiate(literal.atom, _shared([b for b, _ in at]))
+    key = (rule.source, position, pattern, depth, here)
+    found = model.reasons.get(key)
+    if found is None:
+        found = model.reasons[key] = _because(model, rule, position, at, depth, here)
+    return found
+
 
 # How deep "why not" descends into the concepts of concepts.lp.
 CONCEPT_DEPTH = 6
@@ -612,7 +634,7 @@ def _because(
     if vocabulary is not None:
         return _vocabulary_reason(model, pattern, vocabulary.kind)
     deriving = [r for r in model.rules_by_head.get(name, []) if r.policy in (rule.policy, "")]
-    if deriving and name not in model.tracking.checked:  # a fact of the knowledge base
+    if name not in model.tracking.checked:  # a fact of the knowledge base
         facts = tuple(dict.fromkeys(_facts_before(model, rule, position, at)))
         wanted = _words(model, pattern)
         if facts:
