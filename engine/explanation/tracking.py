@@ -396,7 +396,7 @@ def why_not_rules(rule: TrackedRule) -> Iterator[str]:
     ident = f'"{rule.id}"'
     context = [_start(rule)] if _start(rule) else []
     for step, position in enumerate(rule.order, start=1):
-        if _asks_procedure(rule, rule.body[position]):
+        if _in_start(rule, rule.body[position]):
             continue
         before = _tuple(rule.bound_before[position])
         literal = _body_text(rule.body, renamed, [position])
@@ -466,6 +466,15 @@ def _start(rule: TrackedRule) -> str:
     guards = [f"target({rule.level_variable})"] if rule.level_variable else []
     guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
     return "; ".join(guards)
+
+
+def _in_start(rule: TrackedRule, literal: Literal) -> bool:
+    """A literal the start of the rule's why not already holds: it never fails."""
+    level = rule.level_variable
+    starts_at_target = bool(level) and rule.id == rule.source
+    return _asks_procedure(rule, literal) or (
+        starts_at_target and literal.kind == "atom" and literal.text == f"target({level})"
+    )
 
 
 def _asks_procedure(rule: TrackedRule, literal: Literal) -> bool:
