@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import statistics
 import subprocess
 import sys
@@ -43,6 +44,8 @@ from engine.rule_reader import Statement, read_program, rename_anonymous, show  
 from engine.vocabulary import LEVELS  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.lp"))
+# An anonymous variable in clingo's printing of an aggregate (strings skipped).
+ANONYMOUS = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![A-Za-z0-9_\'])_(?![A-Za-z0-9_\'])')
 
 
 def median_ms(action: object, runs: int) -> float:
@@ -136,17 +139,24 @@ def xclingo_program(directory: Path) -> list[Path]:
 
 
 def _rename_anonymous(statement: Statement) -> str:
-    """The statement with the anonymous variables of its positive body atoms named."""
+    """The statement with the anonymous variables of its positive body atoms
+    and of its aggregate elements named."""
     rule = statement.rule
     if rule is None or not rule.body:
         return statement.text
     names = (f"Anon{n}" for n in itertools.count())
-    body = [
-        show(rename_anonymous(literal.atom, names))
-        if literal.kind == "atom" and not literal.negated and literal.atom is not None
-        else literal.text
-        for literal in rule.body
-    ]
+    body = []
+    for literal in rule.body:
+        if literal.kind == "atom" and not literal.negated and literal.atom is not None:
+            body.append(show(rename_anonymous(literal.atom, names)))
+        elif literal.kind == "aggregate":
+            body.append(
+                ANONYMOUS.sub(
+                    lambda m: m.group(0) if m.group(0) != "_" else next(names), literal.text
+                )
+            )
+        else:
+            body.append(literal.text)
     return f"{rule.head_text} :- {'; '.join(body)}."
 
 

@@ -1,7 +1,10 @@
 """Why and why not: each determination explained from the rules that fired.
 
-One more solve of the same program, with the tracking rules of
-engine.explanation.tracking added, gives every ground rule instance that fired. From it:
+The solve of the program with the tracking rules of engine.explanation.tracking
+added gives every ground rule instance that fired (fired/3, fired_use/5) and,
+for every rule that could have derived a level's indication or exclusion, the
+first literal that failed with its bindings (failed/3, failed_witness/4):
+clingo decides what holds, this module only reads those atoms and words them.
 
 - why: the derivation tree from a level's status down to the case facts:
   each fired rule with its id, file:line, the criterion it serves in this
@@ -10,8 +13,10 @@ engine.explanation.tracking added, gives every ground rule instance that fired. 
   facts and derived atoms it used (derived atoms are expanded in turn);
 - why not (levels that are not medically necessary): for each indication of
   the requested procedure the level did not meet, the first condition of each
-  of its rules that failed, with the case facts that made it fail and the
-  reason in words, descending into sub-criteria and policy-local concepts;
+  of its rules that failed (the deepest literal a binding reached, by
+  failed/3), with the case facts that made it fail (behind the bindings and
+  the witnesses clingo found) and the reason in words, descending into
+  sub-criteria, policy-local concepts and the concepts of concepts.lp;
 - assumed absent: the exclusions of the policy that did not apply because
   what they look for is not in the record (a closed fact not stated, or an
   item not documented).
@@ -558,7 +563,7 @@ def _first_failure(
         else instantiate_text(literal.text, binding)
     )
     condition = ("not " if literal.negated and literal.kind == "atom" else "") + condition
-    because = _because_once(model, rule, position, at, depth, here)
+    because = _because_once(model, _Site(rule, position, at, depth, here))
     criterion = here.criterion or ""
     citation = model.tracking.citation(here.policy, here.criterion) or ""
     return Failure(criterion, citation, rule.source, rule.location, condition, *because)
@@ -583,24 +588,29 @@ def _shared(bindings: list[Binding]) -> Binding:
 
 _Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
 
-def _because_once(
-    model: _Model,
-    rule: TrackedRule,
-    position: int,
-    at: list[tuple[Binding, str]],
-    depth: int,
-    here: _Served,
-) -> _Because:
+
+class _Site(NamedTuple):
+    """A failed literal: its rule and place, the bindings that reached it (with
+    their printing, to find the witnesses), how deep, for which criterion."""
+
+    rule: TrackedRule
+    position: int
+    at: list[tuple[Binding, str]]
+    depth: int
+    here: _Served
+
+
+def _because_once(model: _Model, site: _Site) -> _Because:
     """_because, once per failed atom: the reason an atom failed depends only
     on the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times)."""
-    literal = rule.body[position]
+    literal = site.rule.body[site.position]
     if literal.kind != "atom" or literal.atom is None:
-        return _because(model, rule, position, at, depth, here)
-    pattern = instantiate(literal.atom, _shared([b for b, _ in at]))
-    key = (rule.source, position, pattern, depth, here)
+        return _because(model, site)
+    pattern = instantiate(literal.atom, _shared([b for b, _ in site.at]))
+    key = (site.rule.source, site.position, pattern, site.depth, site.here)
     found = model.reasons.get(key)
     if found is None:
-        found = model.reasons[key] = _because(model, rule, position, at, depth, here)
+        found = model.reasons[key] = _because(model, site)
     return found
 
 
@@ -608,16 +618,10 @@ def _because_once(
 CONCEPT_DEPTH = 6
 
 
-def _because(
-    model: _Model,
-    rule: TrackedRule,
-    position: int,
-    at: list[tuple[Binding, str]],
-    depth: int,
-    here: _Served,
-) -> _Because:
+def _because(model: _Model, site: _Site) -> _Because:
     """Why a literal failed: the ground facts that made it fail (from the
     model), in words, or the failures of what it refers to."""
+    rule, position, at, depth, here = site
     literal = rule.body[position]
     binding = _shared([b for b, _ in at])
     if literal.kind != "atom" or literal.negated or literal.atom is None:
