@@ -23,6 +23,7 @@ local to its aggregate element, either way), with every rule auto-traced
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import statistics
 import subprocess
@@ -35,15 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_query import interleaved_ms, kb_command  # noqa: E402
-from engine.asp_text import split_body  # noqa: E402
 from engine.case import Case, read_case_file  # noqa: E402
 from engine.knowledge_base import KnowledgeBase  # noqa: E402
 from engine.query import determine, determine_and_explain  # noqa: E402
 from engine.render import to_json, to_text  # noqa: E402
-from engine.rules import read_statements  # noqa: E402
+from engine.rule_reader import Statement, read_program, rename_anonymous, show  # noqa: E402
 from engine.vocabulary import LEVELS  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.lp"))
+# An anonymous variable in clingo's printing of an aggregate (strings skipped).
 ANONYMOUS = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![A-Za-z0-9_\'])_(?![A-Za-z0-9_\'])')
 
 
@@ -125,10 +126,10 @@ def xclingo_program(directory: Path) -> list[Path]:
     files = []
     for source in kb.files(kb.policy_ids()):
         lines = []
-        for _, kind, printed in read_statements(source):
-            if str(kind) == "ASTType.Comment" or printed.startswith("#program"):
+        for statement in read_program(source):
+            if statement.kind == "comment" or statement.text.startswith("#program"):
                 continue
-            lines.append(_rename_anonymous(printed))
+            lines.append(_rename_anonymous(statement))
         target = directory / Path(source).name
         target.write_text("\n".join(lines) + "\n")
         files.append(target)
@@ -137,20 +138,26 @@ def xclingo_program(directory: Path) -> list[Path]:
     return [*files, trace]
 
 
-def _rename_anonymous(rule: str) -> str:
-    if ":-" not in rule or rule.startswith("#"):
-        return rule
-    head, body = rule.rstrip(".").split(":-", 1)
-    counter = iter(range(10_000))
-
-    def rename(literal: str) -> str:
-        if literal.startswith("not "):
-            return literal
-        return ANONYMOUS.sub(
-            lambda m: m.group(0) if m.group(0) != "_" else f"Anon{next(counter)}", literal
-        )
-
-    return f"{head}:- {'; '.join(rename(part) for part in split_body(body))}."
+def _rename_anonymous(statement: Statement) -> str:
+    """The statement with the anonymous variables of its positive body atoms
+    and of its aggregate elements named."""
+    rule = statement.rule
+    if rule is None or not rule.body:
+        return statement.text
+    names = (f"Anon{n}" for n in itertools.count())
+    body = []
+    for literal in rule.body:
+        if literal.kind == "atom" and not literal.negated and literal.atom is not None:
+            body.append(show(rename_anonymous(literal.atom, names)))
+        elif literal.kind == "aggregate":
+            body.append(
+                ANONYMOUS.sub(
+                    lambda m: m.group(0) if m.group(0) != "_" else next(names), literal.text
+                )
+            )
+        else:
+            body.append(literal.text)
+    return f"{rule.head_text} :- {'; '.join(body)}."
 
 
 def compare_xclingo(xclingo: str, runs: int) -> None:

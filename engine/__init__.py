@@ -15,7 +15,8 @@ Modules, in the order data flows through them:
 
 The knowledge base read as rules (for explanations, diagrams and checks):
   rules          every labelled rule: id, criterion, body, file:line
-  asp_text       rules as clingo prints them, read into plain Python values
+  rule_reader    the one reader of rules: clingo's AST into plain Python values
+  interpretations the one reader of `% Interpretation:` notes
 
 Built on those:
   explanation/   why and why not (`kb query --explain`, `kb explain`)

@@ -52,7 +52,7 @@ def determine_and_explain(
     chosen = _chosen(kb, policies)
     tracking = track(kb, chosen)
     solver = Solver(kb.files(chosen), case.program() + tracking.program)
-    determinations, atoms = decide(case, kb, solver, closed_world=closed_world, every_atom=True)
+    determinations, atoms = decide(case, kb, solver, closed_world=closed_world)
     return determinations, explain_answer(atoms, case, tracking, determinations)
 
 
@@ -67,27 +67,25 @@ def decide(
     solver: Solver,
     *,
     closed_world: bool = False,
-    every_atom: bool = False,
 ) -> tuple[list[Determination], list[clingo.Symbol]]:
-    """The determinations of a case whose facts the solver holds, and the atoms
-    of the answer they were read from (shown atoms, or every atom).
+    """The determinations of a case whose facts the solver holds, and the shown
+    atoms of the answer they were read from (with the tracking program of an
+    explanation: its atoms too).
 
     Unless closed-world, the levels short of medically necessary are searched
     for missing documentation (engine.completion); the levels it can complete
     are fed back as rescuable(P,L) and kb/determination.lp decides every
     status again, per level and overall.
     """
-    atoms = _answer(solver, every_atom)
+    atoms = _answer(solver)
     missing = {} if closed_world else _missing(case, kb, atoms)
     if missing:
         solver.assign((_rescuable(policy, level), True) for policy, level in missing)
-        atoms = _answer(solver, every_atom)
+        atoms = _answer(solver)
     return read_determinations(atoms, case.targets, missing), atoms
 
 
-def _answer(solver: Solver, every_atom: bool) -> list[clingo.Symbol]:
-    if every_atom:
-        return solver.all_atoms()
+def _answer(solver: Solver) -> list[clingo.Symbol]:
     shown = solver.last_model([])
     if shown is None:
         raise KnowledgeBaseError("the knowledge base has no answer for this case")

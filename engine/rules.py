@@ -1,8 +1,10 @@
 """The knowledge base read as rules: every labelled rule of every policy file,
 with its stable id, its criterion, its body and where it stands.
 
-Read with clingo's own AST parser, so explanations, diagrams and checks are
-derived from the rules themselves, never from a second hand-kept table.
+Read with clingo's own AST parser (engine.rule_reader, the one reader of
+rules), so explanations, diagrams and checks are derived from the rules
+themselves, never from a second hand-kept table. Interpretation notes are
+those of engine.interpretations (the one reader of notes).
 
 A *labelled rule* is a rule whose head is met/3, indication/3, exclusion/4 or
 otherwise/3 with the policy id and a criterion id as its first arguments.
@@ -12,15 +14,14 @@ from 1 in file order) when one criterion needs several rules.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import NamedTuple
 
 from clingo import ast
 
-from engine.asp_text import Literal, ParsedRule, Term, parse_rule, show
-from engine.errors import KnowledgeBaseError
+from engine.interpretations import notes_by_criterion, read_file_notes
 from engine.knowledge_base import KnowledgeBase
+from engine.rule_reader import Literal, ParsedRule, Statement, Term, read_program, value_text
 
 LABELLED_HEADS = ("met", "indication", "exclusion", "otherwise")
 
@@ -48,7 +49,7 @@ class Rule(NamedTuple):
     line: int
     text: str
     node: ast.AST | None = None  # the rule as clingo parsed it
-    parsed: ParsedRule | None = None  # the rule read into Python values
+    parsed: ParsedRule | None = None  # the rule read into Python values (engine.rule_reader)
 
 
 class CriterionText(NamedTuple):
@@ -58,7 +59,7 @@ class CriterionText(NamedTuple):
     text: str
     file: str
     line: int
-    interpretation: str  # the '% Interpretation:' note under it, if any
+    interpretation: str  # the '% Interpretation:' notes under it (engine.interpretations)
 
 
 class HelperRule(NamedTuple):
@@ -148,110 +149,109 @@ METADATA_HEADS = {
 }
 
 
+class _Draft(NamedTuple):
+    """A labelled rule before its id is known (ids count the rules of a criterion)."""
+
+    policy: str
+    criterion: str
+    head: str
+    status: str
+    line: int
+    statement: Statement
+
+
 def _read_policy_file(
     policy_id: str, path: str
 ) -> tuple[list[Rule], dict[tuple[str, str], CriterionText], list[HelperRule]]:
-    drafts: list[tuple[str, str, str, str, tuple[BodyLiteral, ...], int, ast.AST, ParsedRule]] = []
+    drafts: list[_Draft] = []
     helpers: list[HelperRule] = []
     criteria: dict[tuple[str, str], CriterionText] = {}
-    notes: dict[tuple[str, str], list[str]] = defaultdict(list)
-    last_criterion: tuple[str, str] | None = None
-    in_note = False
     pinned = ""  # a '% serves: ID' annotation waiting for the next rule
-    for statement, kind, printed in read_statements(path):
-        if kind == ast.ASTType.Comment:
-            text = printed.lstrip("%").strip()
+    for statement in read_program(path):
+        if statement.kind == "comment":
+            text = statement.text.lstrip("%").strip()
             if text.startswith(SERVES):
                 pinned = text.removeprefix(SERVES).strip()
-                continue
-            if text.startswith("Interpretation:"):
-                in_note = True
-                text = text.removeprefix("Interpretation:").strip()
-            if in_note and last_criterion is not None:
-                notes[last_criterion].append(text)
             continue
-        in_note = False
-        if kind != ast.ASTType.Rule:
+        parsed = statement.rule
+        if parsed is None or parsed.head is None:
             continue
-        name = printed.split("(", 1)[0].split(" ", 1)[0].rstrip(".")
-        if name in METADATA_HEADS and name != "criterion":
-            continue
-        criterion = _CRITERION.fullmatch(printed) if name == "criterion" else None
-        if criterion is not None:
-            policy, cid, role, text = criterion.groups()
-            last_criterion = (policy, _unquote(cid))
-            line = statement.location.begin.line
-            criteria[last_criterion] = CriterionText(
-                policy, last_criterion[1], role, _unquote(text), path, line, ""
-            )
-            continue
-        parsed = parse_rule(printed)
-        if parsed.head is None or parsed.head[0] != "fun" or not parsed.head[1]:
-            continue
-        args = parsed.head[2]
-        line = statement.location.begin.line
-        if name in LABELLED_HEADS and len(args) >= 3:
-            policy, cid = _value_text(args[0]), _value_text(args[1])
-            status = _value_text(args[3]) if name == "exclusion" and len(args) == 4 else ""
+        name, args = str(parsed.head[1]), parsed.head[2]
+        if name == "criterion" and len(args) == 4 and not parsed.body:
+            found = _criterion(args, path, statement.line)
+            criteria[(found.policy, found.id)] = found
+        elif name in LABELLED_HEADS and len(args) >= 3:
+            status = value_text(args[3]) if name == "exclusion" and len(args) == 4 else ""
             if name == "otherwise":
-                status = _value_text(args[2])
-            body = tuple(_body_literal(literal) for literal in parsed.body)
-            drafts.append((policy, cid, name, status, body, line, statement, parsed))
+                status = value_text(args[2])
+            policy, cid = value_text(args[0]), value_text(args[1])
+            drafts.append(_Draft(policy, cid, name, status, statement.line, statement))
         elif name not in METADATA_HEADS:
-            body = tuple(_body_literal(literal) for literal in parsed.body)
-            arguments = tuple(_value_text(a) for a in args)
-            helper = HelperRule(policy_id, name, arguments, body, path, line, printed)
-            helpers.append(helper._replace(node=statement, criterion=pinned, parsed=parsed))
+            helpers.append(_helper(policy_id, statement, parsed, pinned, path))
         pinned = ""
+    notes = notes_by_criterion(read_file_notes(path, policy_id))
+    for key, note in notes.items():
+        if key in criteria:
+            criteria[key] = criteria[key]._replace(interpretation=note)
+    return _number_rules(drafts, path), criteria, _number_helpers(helpers)
+
+
+def _criterion(args: tuple[Term, ...], path: str, line: int) -> CriterionText:
+    policy, cid, role, text = (value_text(a) for a in args)
+    return CriterionText(policy, cid, role, text, path, line, "")
+
+
+def _helper(
+    policy: str, statement: Statement, parsed: ParsedRule, pinned: str, path: str
+) -> HelperRule:
+    assert parsed.head is not None
+    body = tuple(_body_literal(literal) for literal in parsed.body)
+    arguments = tuple(value_text(a) for a in parsed.head[2])
+    name = str(parsed.head[1])
+    return HelperRule(
+        policy,
+        name,
+        arguments,
+        body,
+        path,
+        statement.line,
+        statement.text,
+        node=statement.node,
+        criterion=pinned,
+        parsed=parsed,
+    )
+
+
+def _number_rules(drafts: list[_Draft], path: str) -> list[Rule]:
+    """Each labelled rule with its id: '<policy>:<criterion>', ':n' when several."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for policy, cid, *_ in drafts:
-        counts[(policy, cid)] += 1
+    for draft in drafts:
+        counts[(draft.policy, draft.criterion)] += 1
     seen: dict[tuple[str, str], int] = defaultdict(int)
     rules = []
-    for policy, cid, name, status, body, line, node, parsed in drafts:
-        seen[(policy, cid)] += 1
-        suffix = f":{seen[(policy, cid)]}" if counts[(policy, cid)] > 1 else ""
-        rule_id = f"{policy}:{cid}{suffix}"
-        text = (
-            parsed.head_text
-            + (" :- " if parsed.body else "")
-            + "; ".join(b.text for b in parsed.body)
-            + "."
+    for draft in drafts:
+        key = (draft.policy, draft.criterion)
+        seen[key] += 1
+        suffix = f":{seen[key]}" if counts[key] > 1 else ""
+        parsed = draft.statement.rule
+        assert parsed is not None
+        body = tuple(_body_literal(literal) for literal in parsed.body)
+        rules.append(
+            Rule(
+                f"{draft.policy}:{draft.criterion}{suffix}",
+                draft.policy,
+                draft.criterion,
+                draft.head,
+                draft.status,
+                body,
+                path,
+                draft.line,
+                parsed.text,
+                draft.statement.node,
+                parsed,
+            )
         )
-        rules.append(Rule(rule_id, policy, cid, name, status, body, path, line, text, node, parsed))
-    for key, lines in notes.items():
-        criteria[key] = criteria[key]._replace(interpretation=" ".join(lines))
-    return rules, criteria, _number_helpers(helpers)
-
-
-# criterion(P, "Id", Role, "Text"). as clingo prints it.
-_CRITERION = re.compile(r'criterion\((\w+),"((?:[^"\\]|\\.)*)",(\w+),"((?:[^"\\]|\\.)*)"\)\.')
-
-
-def _unquote(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\\\", "\\")
-
-
-def read_statements(path: str) -> list[tuple[ast.AST, ast.ASTType, str]]:
-    """Each statement of a file with its type and clingo's printed text.
-
-    Few AST attributes are read: every access crosses into C (a statement's
-    location alone costs ~4 us), so the printed text is parsed in Python
-    (engine.asp_text) instead, and lines are read only for rules kept.
-    """
-    statements: list[ast.AST] = []
-    try:
-        ast.parse_files([path], statements.append)
-    except RuntimeError as error:
-        raise KnowledgeBaseError(f"{path}: cannot be parsed: {error}") from None
-    return [(s, s.ast_type, str(s)) for s in statements]
-
-
-def _value_text(term: Term) -> str:
-    """A ground argument as text: strings unquoted, constants and numbers as written."""
-    if term[0] == "str":
-        return str(term[1])
-    return show(term)
+    return rules
 
 
 def _body_literal(literal: Literal) -> BodyLiteral:
@@ -259,7 +259,7 @@ def _body_literal(literal: Literal) -> BodyLiteral:
         return BodyLiteral(literal.text, "", literal.negated, ())
     atom = literal.atom
     name = ("" if atom[3] else "-") + str(atom[1])
-    return BodyLiteral(literal.text, name, literal.negated, tuple(_value_text(a) for a in atom[2]))
+    return BodyLiteral(literal.text, name, literal.negated, tuple(value_text(a) for a in atom[2]))
 
 
 def _uses(body: tuple[BodyLiteral, ...], helper: HelperRule) -> bool:

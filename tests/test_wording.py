@@ -14,7 +14,7 @@ from engine.determination import MissingItem
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine, determine_and_explain
 from engine.render import to_text
-from engine.rules import read_statements
+from engine.rule_reader import read_program
 from engine.vocabulary import PREDICATES, Kind
 from engine.wording import DOCUMENT, MACHINERY, PHRASES, item_words, status_words
 from tests.test_output_contract import asp_in
@@ -32,9 +32,9 @@ def test_every_case_predicate_has_a_wording() -> None:
 
 def test_every_concept_is_worded_or_machinery() -> None:
     heads = set()
-    for _, kind, printed in read_statements(KnowledgeBase().path("concepts.lp")):
-        if kind.name == "Rule":
-            heads.add(printed.split("(", 1)[0].split(" ", 1)[0].rstrip("."))
+    for statement in read_program(KnowledgeBase().path("concepts.lp")):
+        if statement.kind == "rule":
+            heads.add(statement.text.split("(", 1)[0].split(" ", 1)[0].rstrip("."))
     unworded = {h for h in heads if h not in PHRASES and h not in MACHINERY}
     assert not unworded
 

@@ -51,5 +51,10 @@ _ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The modules whose code decides what is cached.
 _READERS = tuple(
     os.path.join(_ENGINE, name)
-    for name in ("rules.py", "asp_text.py", os.path.join("explanation", "tracking.py"))
+    for name in (
+        "rules.py",
+        "rule_reader.py",
+        "interpretations.py",
+        os.path.join("explanation", "tracking.py"),
+    )
 )

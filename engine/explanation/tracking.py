@@ -1,32 +1,81 @@
-"""Rule identity and provenance: every rule of the knowledge base that can
-contribute to a determination, with a stable id, its citation, file and line,
-and an AST transformation that makes "which rule fired" data.
+"""Rule identity and provenance, and the tracking rules that make clingo
+compute both why and why not.
 
-For each rule `H :- B.` of the prologue, the policy files and the epilogue,
-the transformation adds
+Every rule of the prologue, the policy files and the epilogue is read once
+by engine.rule_reader (clingo's AST) and given a stable id and its citation.
+Labelled policy rules keep engine.rules' ids ("providence_196:I.A.1");
+other rules are "<file stem>:<head predicate>" with ":n" when a file has
+several rules for one predicate. For each rule `H :- B1, ..., Bn.` the
+tracking program holds
 
-    fired("<rule id>", H, (V1, ..., Vn)) :- B.
+why (every rule):
+    fired("<id>", H, (V1,...,Vm)) :- B.
+        V1..Vm the rule's global variables (sorted): every ground instance
+        that fired, the head it derived and the bindings it used;
+    fired_use("<id>", H, (V...), K, A) :- B[, E].
+        the atom A that body literal K stood for when the bindings do not
+        name it (an anonymous variable), or the elements E of an aggregate
+        that decided it (for #max / #min those whose value is the result);
 
-where V1..Vn are the rule's global variables (sorted by name), so the
-answer set holds every ground instance that fired: the head it derived and
-the bindings it used. Ids: labelled policy rules keep engine.rules' ids
-("providence_196:I.A.1"); other rules are "<file stem>:<head predicate>"
-with ":n" when a file has several rules for one predicate.
+why not (the policy rules and the concepts they read):
+    prefix("<id>", K, (P...)) :- prefix("<id>", K-1, (...)), BK.
+    passes("<id>", K, (P...)) :- prefix("<id>", K-1, (P...)), BK.
+    failed("<id>", K, (P...)) :- prefix("<id>", K-1, (P...)), not passes("<id>", K, (P...)).
+        the prefix bindings P (the variables bound before literal K) for
+        which literal K has no way to hold: the first literal that failed
+        is the deepest K a binding reached. Literals are taken in a safe
+        order (a literal after those that bind its variables), aggregates and
+        comparisons like any other: clingo evaluates them. Labelled rules
+        start at the case's target levels, and a rule that asks for a
+        procedure (requested/1) only when the request names it;
+    failed_witness("<id>", K, (P...), A) :- failed("<id>", K, (P...)), A.
+        for a failed `not A` or aggregate, the ground atoms that made it fail.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import NamedTuple
 
-from clingo import ast
-
-from engine.asp_text import Literal, ParsedRule, Term, parse_rule, show
 from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
-from engine.rules import Catalogue, CriterionText, read_catalogue, read_statements
+from engine.rule_reader import (
+    ANONYMOUS,
+    Literal,
+    ParsedRule,
+    Term,
+    instantiate,
+    instantiate_text,
+    read_program,
+    rename_anonymous,
+    show,
+    variables_of,
+)
+from engine.rules import Catalogue, CriterionText, read_catalogue
+from engine.vocabulary import BY_SIGNATURE
+from engine.wording import TABLES
 
 FIRED = "fired"
+FIRED_USE = "fired_use"
+FAILED = "failed"
+WITNESS = "failed_witness"
+_PREFIX = "prefix"
+_DEMAND = "demand"
+_DEMANDED = "@"
+_PASSES = "passes"
+LABELLED = ("met", "indication", "exclusion")
+
+# What the explanation reads of the answer set (the epilogue shows the rest).
+SHOWN = (
+    (FIRED, 3),
+    (FIRED_USE, 5),
+    (FAILED, 3),
+    (WITNESS, 4),
+    ("indication", 3),
+    *TABLES.items(),
+)
 
 
 class TrackedRule(NamedTuple):
@@ -43,6 +92,18 @@ class TrackedRule(NamedTuple):
     # uses it (helpers, concepts) or none (the epilogue's glue).
     criterion: str
     labelled: bool  # head met/indication/exclusion/otherwise of a policy
+    # Body positions (0-based) in the order the why-not tracking evaluates them.
+    order: tuple[int, ...] = ()
+    # Variables bound before each body position is evaluated (why-not bindings).
+    bound_before: tuple[tuple[str, ...], ...] = ()
+    # A copy of a helper or concept rule asked why not for heads whose variables
+    # `demand` names are bound (by the literal of another rule that failed).
+    demand: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The id of the rule as written (a demanded copy's original)."""
+        return self.id.split(_DEMANDED, 1)[0]
 
     @property
     def location(self) -> str:
@@ -52,11 +113,38 @@ class TrackedRule(NamedTuple):
     def head_name(self) -> str:
         return str(self.head[1]) if self.head[0] == "fun" else ""
 
+    @property
+    def level_variable(self) -> str:
+        """The variable naming the target level of a labelled head, or ''."""
+        arguments = self.head[2]
+        labelled = self.labelled and self.head_name in LABELLED and len(arguments) >= 3
+        return str(arguments[2][1]) if labelled and arguments[2][0] == "var" else ""
+
 
 class Tracking(NamedTuple):
     rules: dict[str, TrackedRule]
-    program: str  # the fired/3 rules, to be added to the solved program
+    program: str  # the tracking rules, to be added to the solved program
     criteria: dict[tuple[str, str], CriterionText]  # (policy, id) -> its words and role
+    copies: dict[str, TrackedRule] = {}  # demanded copies by id ('<rule id>@<variables>')
+    # Heads whose rules are tracked for why not (the others read only the
+    # knowledge base's own facts: they fail the same way for every case).
+    checked: frozenset[str] = frozenset()
+
+    def rule(self, rule_id: str) -> TrackedRule:
+        found = self.rules.get(rule_id)
+        return found if found is not None else self.copies[rule_id]
+
+    def demanded(self, rule: TrackedRule, wanted: Term) -> TrackedRule:
+        """The copy of a rule that was asked why not for heads like `wanted`
+        (the same head variables bound), or the rule itself."""
+        names = sorted(
+            {
+                str(head[1])
+                for head, value in zip(rule.head[2], wanted[2], strict=False)
+                if head[0] == "var" and head[1] != ANONYMOUS and not variables_of(value)
+            }
+        )
+        return self.copies.get(f"{rule.id}{_DEMANDED}{','.join(names)}", rule)
 
     def citation(self, policy: str, criterion: str | None) -> str | None:
         """The criterion's words exactly as the policy file states them."""
@@ -78,23 +166,27 @@ def track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
 
 def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     catalogue = read_catalogue(kb, policies)
-    rules: list[TrackedRule] = []
-    rules.extend(_shared_rules(kb.path(PROLOGUE)))
-    for policy in policies:
-        rules.extend(_policy_rules(catalogue, policy))
-    rules.extend(_shared_rules(kb.path(EPILOGUE)))
-    program = "".join(_tracking_rule(rule) for rule in rules)
-    return Tracking({rule.id: rule for rule in rules}, program, catalogue.criteria)
+    concepts = _shared_rules(kb.path(PROLOGUE))
+    policy_rules = [rule for policy in policies for rule in _policy_rules(catalogue, policy)]
+    glue = explained_glue(_shared_rules(kb.path(EPILOGUE)))
+    rules = [*concepts, *policy_rules, *glue]
+    lines = [line for rule in rules for line in why_rules(rule)]
+    failing = tracked_for_why_not([*concepts, *policy_rules])
+    copies, demands = demanded_copies(failing)
+    roots = [rule for rule in failing if rule.labelled]
+    lines += [line for rule in [*roots, *copies] for line in why_not_rules(rule)]
+    lines += demands
+    lines += [f"#show {name}/{arity}." for name, arity in SHOWN]
+    program = "\n".join(lines) + "\n"
+    by_id = {rule.id: rule for rule in rules}
+    checked = frozenset(rule.head_name for rule in failing)
+    return Tracking(by_id, program, catalogue.criteria, {c.id: c for c in copies}, checked)
 
 
-def _tracking_rule(rule: TrackedRule) -> str:
-    bindings = ",".join(rule.variables) + ("," if len(rule.variables) == 1 else "")
-    body = "; ".join(literal.text for literal in rule.body)
-    return f'{FIRED}("{rule.id}",{show(rule.head)},({bindings})) :- {body}.\n'
+# --- Reading the rules ---------------------------------------------------------------
 
 
 def _policy_rules(catalogue: Catalogue, policy: str) -> list[TrackedRule]:
-    tracked = []
     sources = [
         (r.id, r.file, r.line, r.text, r.criterion, r.parsed, True)
         for r in catalogue.rules_of(policy)
@@ -104,10 +196,11 @@ def _policy_rules(catalogue: Catalogue, policy: str) -> list[TrackedRule]:
         for h in catalogue.helpers
         if h.policy == policy
     ]
-    for rule_id, path, line, text, criterion, parsed, labelled in sources:
-        if parsed is None or not parsed.body or parsed.head is None:
-            continue
-        tracked.append(_tracked(rule_id, path, line, text, parsed, policy, criterion, labelled))
+    tracked = [
+        _tracked(rule_id, path, line, text, parsed, policy, criterion, labelled)
+        for rule_id, path, line, text, criterion, parsed, labelled in sources
+        if parsed is not None and parsed.body and parsed.head is not None
+    ]
     return sorted(tracked, key=lambda r: r.line)
 
 
@@ -115,25 +208,27 @@ def _shared_rules(path: str) -> list[TrackedRule]:
     """Rules of the prologue and epilogue: they cite no words of their own (a
     concept serves the criterion that uses it; the glue serves none)."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    drafts: list[tuple[str, int, str, ParsedRule]] = []
-    for statement, kind, printed in read_statements(path):
-        if kind != ast.ASTType.Rule:
-            continue
-        parsed = parse_rule(printed)
-        if parsed.body and parsed.head is not None and parsed.head[0] == "fun":
-            name = str(parsed.head[1])
-            drafts.append((name, statement.location.begin.line, printed, parsed))
+    drafts = [
+        (statement.line, statement.text, statement.rule)
+        for statement in read_program(path)
+        if statement.rule is not None and statement.rule.body and statement.rule.head is not None
+    ]
     counts: dict[str, int] = defaultdict(int)
-    for name, *_ in drafts:
-        counts[name] += 1
+    for _, _, parsed in drafts:
+        counts[_head_name(parsed)] += 1
     seen: dict[str, int] = defaultdict(int)
     tracked = []
-    for name, line, printed, parsed in drafts:
+    for line, text, parsed in drafts:
+        name = _head_name(parsed)
         seen[name] += 1
         suffix = f":{seen[name]}" if counts[name] > 1 else ""
-        rule_id = f"{stem}:{name}{suffix}"
-        tracked.append(_tracked(rule_id, path, line, printed, parsed, "", "", False))
+        tracked.append(_tracked(f"{stem}:{name}{suffix}", path, line, text, parsed, "", "", False))
     return tracked
+
+
+def _head_name(parsed: ParsedRule) -> str:
+    assert parsed.head is not None
+    return str(parsed.head[1])
 
 
 def _tracked(
@@ -147,7 +242,7 @@ def _tracked(
     labelled: bool,
 ) -> TrackedRule:
     assert parsed.head is not None
-    return TrackedRule(
+    rule = TrackedRule(
         rule_id,
         path,
         line,
@@ -159,3 +254,343 @@ def _tracked(
         criterion,
         labelled,
     )
+    order, bound = _safe_order(rule)
+    return rule._replace(order=order, bound_before=bound)
+
+
+# --- Safe order ----------------------------------------------------------------------
+
+
+def _safe_order(rule: TrackedRule) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+    """Body positions in an order in which each literal's variables are bound
+    by those before it (the written order where it is safe), and the variables
+    bound before each position (renamed anonymous variables included)."""
+    bound = set(rule.demand) or {rule.level_variable} - {""}
+    renamed = _renamed_body(rule.body)
+    waiting = list(range(len(rule.body)))
+    order: list[int] = []
+    before: dict[int, tuple[str, ...]] = {}
+    while waiting:
+        ready = [i for i in waiting if set(_needs(rule, i)) <= bound]
+        chosen = ready[0] if ready else waiting[0]
+        waiting.remove(chosen)
+        order.append(chosen)
+        before[chosen] = tuple(sorted(bound))
+        bound |= set(_binds(rule.body[chosen], renamed[chosen]))
+    return tuple(order), tuple(before[i] for i in range(len(rule.body)))
+
+
+def _needs(rule: TrackedRule, position: int) -> list[str]:
+    literal = rule.body[position]
+    if literal.kind == "atom" and not literal.negated:
+        return []
+    names = [n for n in literal.variables if n != ANONYMOUS]
+    if literal.kind == "aggregate":
+        assigned = _guard_variable(literal)
+        names = [n for n in names if n != assigned]
+        names += [n for n in literal.element_variables if n in rule.variables]
+    return names
+
+
+def _binds(literal: Literal, renamed: Term | None) -> list[str]:
+    if literal.kind == "atom" and not literal.negated and renamed is not None:
+        return variables_of(renamed)
+    assigned = _guard_variable(literal) if literal.kind == "aggregate" else ""
+    return [assigned] if assigned else []
+
+
+def _guard_variable(literal: Literal) -> str:
+    guard = literal.guard
+    return str(guard[1]) if guard is not None and guard[0] == "var" else ""
+
+
+# --- Anonymous variables -------------------------------------------------------------
+
+
+def _renamed_body(body: tuple[Literal, ...]) -> list[Term | None]:
+    """Each positive atom's term with its anonymous variables named (A0, A1, ...
+    distinct across the body), so that the atom it stood for is in the bindings."""
+    counter = itertools.count()
+    names = (f"Anonymous{n}" for n in counter)
+    return [
+        rename_anonymous(lit.atom, names)
+        if lit.kind == "atom" and not lit.negated and lit.atom is not None
+        else None
+        for lit in body
+    ]
+
+
+def _body_text(body: tuple[Literal, ...], renamed: list[Term | None], picked: list[int]) -> str:
+    return "; ".join(
+        show(renamed[i]) if renamed[i] is not None else body[i].text  # type: ignore[arg-type]
+        for i in picked
+    )
+
+
+def _tuple(names: tuple[str, ...] | list[str]) -> str:
+    return "(" + ",".join(names) + ("," if len(names) == 1 else "") + ")"
+
+
+# --- Why -----------------------------------------------------------------------------
+
+
+def why_rules(rule: TrackedRule) -> Iterator[str]:
+    """fired/3 for the rule; fired_use/5 for the atoms its bindings do not name."""
+    renamed = _renamed_body(rule.body)
+    body = _body_text(rule.body, renamed, list(range(len(rule.body))))
+    key = f'"{rule.id}",{show(rule.head)},{_tuple(rule.variables)}'
+    yield f"{FIRED}({key}) :- {body}."
+    for position, literal in enumerate(rule.body):
+        atom = renamed[position]
+        if atom is not None and ANONYMOUS in variables_of(literal.atom or ("num", 0)):
+            yield f"{FIRED_USE}({key},{position + 1},{show(atom)}) :- {body}."
+        if literal.kind == "aggregate" and not literal.negated:
+            for element in _elements(literal, rule):
+                extra = "; ".join(part for part in (element.condition, element.decisive) if part)
+                for atom_text in element.atoms:
+                    yield f"{FIRED_USE}({key},{position + 1},{atom_text}) :- {body}; {extra}."
+
+
+class _Element(NamedTuple):
+    """An aggregate element as tracking text: its condition (anonymous variables
+    named), the positive atoms of it, and for #max and #min with an '=' guard
+    the test that the element is the one chosen."""
+
+    condition: str
+    atoms: tuple[str, ...]
+    decisive: str
+
+
+def _elements(literal: Literal, rule: TrackedRule) -> Iterator[_Element]:
+    """Each element with its local variables renamed apart (Element0, ...), so
+    that its condition can stand in a rule body beside the aggregate."""
+    counter = itertools.count()
+    for element in literal.elements:
+        local = [n for n in literal.element_variables if n not in rule.variables]
+        renaming = {name: ("var", f"Element{next(counter)}") for name in local if name != ANONYMOUS}
+        names = (f"Element{n}" for n in counter)
+        parts, atoms = [], []
+        for condition in element.condition:
+            if condition.atom is not None and not condition.negated:
+                atom = show(rename_anonymous(instantiate(condition.atom, renaming), names))
+                parts.append(atom)
+                atoms.append(atom)
+            else:
+                parts.append(instantiate_text(condition.text, renaming))
+        decisive = ""
+        if literal.function in ("max", "min") and literal.guard is not None and element.terms:
+            chosen = instantiate(element.terms[0], renaming)
+            decisive = f"{show(chosen)} = {show(literal.guard)}"
+        yield _Element("; ".join(parts), tuple(atoms), decisive)
+
+
+# --- Why not -------------------------------------------------------------------------
+
+
+def why_not_rules(rule: TrackedRule) -> Iterator[str]:
+    """prefix/3, passes/3, failed/3 and failed_witness/4 for a rule (see the
+    module text). A prefix is materialised only after a literal that binds new
+    variables; the literals that only test (comparisons, negations, atoms
+    whose variables are bound) are carried into the next rule bodies."""
+    renamed = _renamed_body(rule.body)
+    ident = f'"{rule.id}"'
+    context = [_start(rule)] if _start(rule) else []
+    for step, position in enumerate(rule.order, start=1):
+        if _in_start(rule, rule.body[position]):
+            continue
+        before = _tuple(rule.bound_before[position])
+        literal = _body_text(rule.body, renamed, [position])
+        failed = f"{FAILED}({ident},{position + 1},{before})"
+        after = _after(rule, renamed, step)
+        binds = after != before and not _binds_nothing(rule, renamed, position)
+        if binds:
+            passes = f"{_PASSES}({ident},{position + 1},{before})"
+            yield f"{passes} :- {'; '.join([*context, literal])}."
+            yield f"{failed} :- {'; '.join([*context, f'not {passes}'])}."
+        else:
+            yield f"{failed} :- {'; '.join([*context, f'not {literal}'])}."
+        for atom, condition in _witnesses(rule.body[position], rule):
+            yield f"{WITNESS}({ident},{position + 1},{before},{atom}) :- {failed}; {condition}."
+        if step < len(rule.order) and binds:
+            prefix = f"{_PREFIX}({ident},{step},{after})"
+            yield f"{prefix} :- {'; '.join([*context, literal])}."
+            context = [prefix]
+        else:
+            context.append(literal)
+
+
+def _binds_nothing(rule: TrackedRule, renamed: list[Term | None], position: int) -> bool:
+    bound = set(rule.bound_before[position])
+    return set(_binds(rule.body[position], renamed[position])) <= bound
+
+
+def tracked_for_why_not(rules: list[TrackedRule]) -> list[TrackedRule]:
+    """The rules whose failures can depend on the case: a rule reading only the
+    knowledge base's own facts (ranges, regions, thresholds) fails the same way
+    for every case, and its literal reads as a fact of the level."""
+    dependent = {name for name, _ in BY_SIGNATURE}
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            if rule.head_name not in dependent and _reads(rule, dependent):
+                dependent.add(rule.head_name)
+                changed = True
+    return [r for r in rules if r.head_name in dependent and r.head_name != "otherwise"]
+
+
+def _reads(rule: TrackedRule, names: set[str]) -> bool:
+    for literal in rule.body:
+        if literal.predicate in names:
+            return True
+        inner = (c.atom for e in literal.elements for c in e.condition if c.atom is not None)
+        if any(str(atom[1]) in names for atom in inner):
+            return True
+    return False
+
+
+def _after(rule: TrackedRule, renamed: list[Term | None], step: int) -> str:
+    """The bindings after `step` literals: those bound before the next one."""
+    if step < len(rule.order):
+        return _tuple(rule.bound_before[rule.order[step]])
+    last = rule.order[-1]
+    names = set(rule.bound_before[last]) | set(_binds(rule.body[last], renamed[last]))
+    return _tuple(sorted(names))
+
+
+def _start(rule: TrackedRule) -> str:
+    """Where the why-not of a rule starts: the target levels for a labelled
+    head, and only when the request names the procedure the rule asks for."""
+    if rule.id != rule.source:
+        return f'{_DEMAND}("{rule.id}",{_tuple(rule.demand)})'
+    guards = [f"target({rule.level_variable})"] if rule.level_variable else []
+    guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
+    return "; ".join(guards)
+
+
+def _in_start(rule: TrackedRule, literal: Literal) -> bool:
+    """A literal the start of the rule's why not already holds: it never fails."""
+    level = rule.level_variable
+    starts_at_target = bool(level) and rule.id == rule.source
+    return _asks_procedure(rule, literal) or (
+        starts_at_target and literal.kind == "atom" and literal.text == f"target({level})"
+    )
+
+
+def _asks_procedure(rule: TrackedRule, literal: Literal) -> bool:
+    """A literal naming the procedure a rule is for: its why not starts only
+    when the request names it (so it never fails there)."""
+    return (
+        rule.id == rule.source
+        and literal.kind == "atom"
+        and not literal.negated
+        and literal.predicate == "requested"
+        and literal.atom is not None
+        and not variables_of(literal.atom)
+    )
+
+
+def _witnesses(literal: Literal, rule: TrackedRule) -> list[tuple[str, str]]:
+    """(atom, condition) pairs naming the atoms that made a literal fail: what a
+    `not A` found, or the elements an aggregate counted."""
+    if literal.kind == "atom" and literal.negated and literal.atom is not None:
+        atom = show(rename_anonymous(literal.atom, (f"Witness{n}" for n in itertools.count())))
+        return [(atom, atom)]
+    if literal.kind == "aggregate":
+        return [(atom, e.condition) for e in _elements(literal, rule) for atom in e.atoms]
+    return []
+
+
+# --- Demand: why not for the heads another rule's failed literal asked for -------
+
+
+def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[str]]:
+    """Copies of the helper and concept rules that start from the heads a failed
+    positive literal of another rule asked for (its bound arguments), so that
+    their first failure is that of this head, not of any head; and the
+    demand/2 rules that start them."""
+    deriving: dict[str, list[TrackedRule]] = defaultdict(list)
+    for rule in rules:
+        if not rule.labelled:
+            deriving[rule.head_name].append(rule)
+    copies: dict[str, TrackedRule] = {}
+    demands: list[str] = []
+    waiting = [rule for rule in rules if rule.labelled]
+    while waiting:
+        parent = waiting.pop()
+        for position, literal in enumerate(parent.body):
+            if literal.kind != "atom" or literal.negated or literal.atom is None:
+                continue
+            if _asks_procedure(parent, literal):
+                continue
+            for child in deriving.get(literal.predicate, []):
+                found = _demand(parent, position, literal.atom, child)
+                if found is None:
+                    continue
+                copy, line = found
+                demands.append(line)
+                if copy.id not in copies:
+                    copies[copy.id] = copy
+                    waiting.append(copy)
+    return list(copies.values()), demands
+
+
+def _demand(
+    parent: TrackedRule, position: int, atom: Term, child: TrackedRule
+) -> tuple[TrackedRule, str] | None:
+    """The copy of `child` a failure of the parent's literal asks for (started
+    with the head variables that literal binds), and the demand rule; None
+    when the child's head cannot derive the literal."""
+    heads, used = child.head[2], atom[2]
+    if len(heads) != len(used) or child.head[3] != atom[3]:
+        return None
+    bound = set(parent.bound_before[position])
+    mapping: dict[str, Term] = {}
+    guards: list[str] = []
+    for head, value in zip(heads, used, strict=True):
+        names = variables_of(value)
+        if ANONYMOUS in names or not set(names) <= bound:
+            continue
+        if head[0] == "var" and head[1] != ANONYMOUS:
+            if head[1] in mapping:
+                guards.append(f"{show(mapping[head[1]])} = {show(value)}")
+            else:
+                mapping[str(head[1])] = value
+        elif not variables_of(head):
+            guards.append(f"{show(head)} = {show(value)}")
+    demanded = tuple(sorted(mapping))
+    copy_id = f"{child.id}{_DEMANDED}{','.join(demanded)}"
+    copy = child._replace(id=copy_id, demand=demanded)
+    order, bound_before = _safe_order(copy)
+    copy = copy._replace(order=order, bound_before=bound_before)
+    values = _tuple([show(mapping[name]) for name in demanded])
+    failed = f'{FAILED}("{parent.id}",{position + 1},{_tuple(parent.bound_before[position])})'
+    condition = "; ".join([failed, *guards])
+    return copy, f'{_DEMAND}("{copy_id}",{values}) :- {condition}.'
+
+
+# The epilogue's atoms an explanation derives (engine.explanation.tree).
+EXPLAINED = ("level_status", "overall")
+
+
+def explained_glue(rules: list[TrackedRule]) -> list[TrackedRule]:
+    """The epilogue's rules a derivation of a level's status or the overall
+    status can go through (cited/2, unmet/3 and the like never are)."""
+    wanted = set(EXPLAINED)
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            if rule.head_name in wanted:
+                used = {literal.predicate for literal in rule.body} - wanted - {""}
+                inner = {
+                    str(c.atom[1])
+                    for literal in rule.body
+                    for e in literal.elements
+                    for c in e.condition
+                    if c.atom is not None
+                }
+                if used | (inner - wanted):
+                    wanted |= used | inner
+                    changed = True
+    return [rule for rule in rules if rule.head_name in wanted]

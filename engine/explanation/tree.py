@@ -1,7 +1,10 @@
 """Why and why not: each determination explained from the rules that fired.
 
-One more solve of the same program, with the tracking rules of
-engine.explanation.tracking added, gives every ground rule instance that fired. From it:
+The solve of the program with the tracking rules of engine.explanation.tracking
+added gives every ground rule instance that fired (fired/3, fired_use/5) and,
+for every rule that could have derived a level's indication or exclusion, the
+first literal that failed with its bindings (failed/3, failed_witness/4):
+clingo decides what holds, this module only reads those atoms and words them.
 
 - why: the derivation tree from a level's status down to the case facts:
   each fired rule with its id, file:line, the criterion it serves in this
@@ -10,8 +13,10 @@ engine.explanation.tracking added, gives every ground rule instance that fired. 
   facts and derived atoms it used (derived atoms are expanded in turn);
 - why not (levels that are not medically necessary): for each indication of
   the requested procedure the level did not meet, the first condition of each
-  of its rules that failed, with the case facts that made it fail and the
-  reason in words, descending into sub-criteria and policy-local concepts;
+  of its rules that failed (the deepest literal a binding reached, by
+  failed/3), with the case facts that made it fail (behind the bindings and
+  the witnesses clingo found) and the reason in words, descending into
+  sub-criteria, policy-local concepts and the concepts of concepts.lp;
 - assumed absent: the exclusions of the policy that did not apply because
   what they look for is not in the record (a closed fact not stated, or an
   item not documented).
@@ -21,33 +26,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import clingo
 
-from engine.asp_text import (
-    Binding,
-    Literal,
-    Term,
-    compare,
-    is_ground,
-    match,
-    of_text,
-    show,
-    substitute,
-    substitute_text,
-    variables,
-)
 from engine.case import Case
 from engine.determination import MEDICALLY_NECESSARY, Determination
-from engine.explanation.tracking import FIRED, TrackedRule, Tracking, track
+from engine.explanation.tracking import (
+    FAILED,
+    FIRED,
+    FIRED_USE,
+    WITNESS,
+    TrackedRule,
+    Tracking,
+    track,
+)
 from engine.knowledge_base import KnowledgeBase
+from engine.rule_reader import (
+    Binding,
+    Term,
+    instantiate,
+    instantiate_text,
+    of_symbol,
+    show,
+)
 from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE, LEVELS, Kind
 from engine.wording import TABLES, Tables, atom_words, tables_from
 
 # How deep "why not" descends into sub-criteria and concepts.
-MAX_DEPTH = 3
+MAX_DEPTH = 6
 
 
 class Use(NamedTuple):
@@ -115,81 +123,142 @@ class Explanation(NamedTuple):
 # --- The model -------------------------------------------------------------------
 
 
-class _Model:
-    """The tracked answer set: atoms by predicate, and rule instances by the head they derived.
+_LABELLED = ("met", "indication", "exclusion", "otherwise")
 
-    Atoms arrive as clingo symbols; each is printed once (one call into clingo)
-    and read into a term only when its predicate is first looked at.
+# A failure of a rule: (body position, bindings before it, the bindings as printed).
+_Failed = tuple[int, Binding, str]
+
+
+def _start_names(rule: TrackedRule) -> tuple[str, ...]:
+    """The head variables every failure of the rule binds (where it starts)."""
+    return rule.demand or ((rule.level_variable,) if rule.level_variable else ())
+
+
+def _start_values(rule: TrackedRule, wanted: Term) -> tuple[Term, ...] | None:
+    """The values `wanted` gives the rule's start variables, None if it leaves one open."""
+    names = _start_names(rule)
+    if not names:
+        return None
+    values = {}
+    for head, value in zip(rule.head[2], wanted[2], strict=False):
+        if head[0] == "var" and head[1] in names:
+            values[str(head[1])] = value
+    found = tuple(values.get(name, ("var", name)) for name in names)
+    return None if any(v[0] == "var" or not _is_ground(v) for v in found) else found
+
+
+class _Model:
+    """The tracked answer set: atoms by predicate, rule instances by the head
+    they derived, and the first failed literal of each rule by its bindings.
+
+    Atoms arrive as clingo symbols and are read into terms only when asked for.
     """
 
     def __init__(self, atoms: list[clingo.Symbol], case: Case, tracking: Tracking) -> None:
         self.tracking = tracking
-        self._texts: dict[str, list[str]] = defaultdict(list)
-        self._terms: dict[str, list[Term]] = {}
+        self._symbols: dict[str, list[clingo.Symbol]] = defaultdict(list)
         self._by_signature: dict[tuple[str, int, bool], list[Term]] = {}
-        self._by_ground: dict[tuple[str, int, bool, tuple[int, ...]], dict[Any, list[Term]]] = {}
         self._fired_by_policy: dict[str, list[tuple[Term, TrackedRule]]] | None = None
         self._locations: dict[str, str] | None = None
         self.words: dict[Term, str] = {}  # atoms in words, each worded once
-        self._read: dict[str, Term] = {}
-        self.other_procedure: dict[str, bool] = {}  # rule id -> asks another procedure
-        self.level_free_failures: dict[tuple[str, int, _Served], Failure | None] = {}
         self.derivations: dict[tuple[Term, _Served], Step | None] = {}
-        # fired/3 atoms by the text of the head they derived; each is read into
-        # terms only when a derivation asks for it (most never are).
-        self._fired_texts: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self._fired: dict[str, list[tuple[TrackedRule, Binding]]] = {}
-        for text in map(str, atoms):
-            name = text.split("(", 1)[0]
-            if name == FIRED:
-                self._add_fired(text)
-            elif name != "criterion":
-                self._texts[name.lstrip("-")].append(text)
+        self.failures: dict[tuple[str, Term, int, _Served], Failure | None] = {}
+        self.reasons: dict[tuple[str, int, Term, int, _Served], _Because] = {}
+        # fired/3 by the text of the head: (rule id, bindings); read on demand.
+        self._fired_symbols: dict[str, list[tuple[str, clingo.Symbol]]] = defaultdict(list)
+        self._fired: dict[str, list[tuple[TrackedRule, Binding, str]]] = {}
+        self._heads: dict[str, clingo.Symbol] = {}
+        # fired_use/5, failed/3, failed_witness/4 by what they are looked up by.
+        self._uses: dict[tuple[str, str, str, int], list[clingo.Symbol]] = defaultdict(list)
+        self._failed: dict[str, list[tuple[int, clingo.Symbol]]] = defaultdict(list)
+        self._witnesses: dict[tuple[str, int, str], list[clingo.Symbol]] = defaultdict(list)
+        self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[_Failed]]] = {}
+        for symbol in atoms:
+            self._add(symbol)
         self.tables = self._tables()
-        self.case_facts = {of_text(str(fact.symbol)) for fact in case.facts}
+        self.case_facts = {of_symbol(fact.symbol) for fact in case.facts}
         # The case facts in a fixed order (by their text), read once.
         self.ordered_facts = sorted(self.case_facts, key=show)
+        self.fact_terms = {show(fact): fact for fact in self.ordered_facts}
         self.rules_by_head: dict[str, list[TrackedRule]] = defaultdict(list)
         for rule in tracking.rules.values():
             self.rules_by_head[rule.head_name].append(rule)
 
-    def _add_fired(self, text: str) -> None:
-        """fired("<rule id>",HEAD,(V1,...)): rule ids hold no quotes, bindings no ',('."""
-        rule_id, rest = text[len(FIRED) + 2 :].split('",', 1)
-        cut = rest.rindex(",(")
-        self._fired_texts[rest[:cut]].append((rule_id, rest[cut + 1 : -1]))
-
-    def term_of(self, text: str) -> Term:
-        """A ground atom's text as a term, each text read once."""
-        found = self._read.get(text)
-        if found is None:
-            found = self._read[text] = of_text(text)
-        return found
+    def _add(self, symbol: clingo.Symbol) -> None:
+        name = symbol.name
+        if name == FIRED:
+            rule_id, head, bindings = symbol.arguments
+            text = str(head)
+            self._fired_symbols[text].append((rule_id.string, bindings))
+            self._heads.setdefault(text, head)
+        elif name == FIRED_USE:
+            rule_id, head, bindings, position, atom = symbol.arguments
+            key = (rule_id.string, str(head), str(bindings), position.number)
+            self._uses[key].append(atom)
+        elif name == FAILED:
+            rule_id, position, bindings = symbol.arguments
+            self._failed[rule_id.string].append((position.number, bindings))
+        elif name == WITNESS:
+            rule_id, position, bindings, atom = symbol.arguments
+            self._witnesses[(rule_id.string, position.number, str(bindings))].append(atom)
+        else:
+            self._symbols[name.lstrip("-")].append(symbol)
 
     def has_fired(self, atom: Term) -> bool:
-        return show(atom) in self._fired_texts
+        return show(atom) in self._fired_symbols
 
-    def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding]]:
-        """The rule instances that derived an atom, in a fixed order."""
+    def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding, str]]:
+        """The rule instances that derived an atom (rule, bindings, bindings as
+        clingo prints them), in a fixed order."""
         head = show(atom)
         found = self._fired.get(head)
         if found is None:
             found = []
-            for rule_id, values in self._fired_texts.get(head, []):
+            for rule_id, values in self._fired_symbols.get(head, []):
                 rule = self.tracking.rules[rule_id]
-                bound = of_text(values)[2] if rule.variables else ()
-                found.append((rule, dict(zip(rule.variables, bound, strict=True))))
-            found.sort(key=lambda item: (item[0].id, sorted(item[1].items())))
+                bound = of_symbol(values)[2]
+                binding = dict(zip(rule.variables, bound, strict=True))
+                found.append((rule, binding, str(values)))
+            found.sort(key=lambda item: (item[0].id, item[2]))
             self._fired[head] = found
         return found
+
+    def uses(self, rule: TrackedRule, head: Term, bindings: str, position: int) -> list[Term]:
+        """The atoms a body literal stood for in a fired instance (fired_use/5)."""
+        found = self._uses.get((rule.id, show(head), bindings, position + 1), [])
+        return sorted((of_symbol(s) for s in found), key=show)
+
+    def failed(self, rule: TrackedRule, wanted: Term) -> list[_Failed]:
+        """Where the rule failed for heads like `wanted`: (body position, bindings
+        before it, as printed), read once per rule and indexed by the values
+        of the head variables every failure binds (the level, the demand)."""
+        index = self._failed_index.get(rule.id)
+        if index is None:
+            index = self._failed_index[rule.id] = self._index_failed(rule)
+        return index.get(_start_values(rule, wanted), [])
+
+    def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[_Failed]]:
+        index: dict[tuple[Term, ...] | None, list[_Failed]] = defaultdict(list)
+        for position, values in self._failed.get(rule.id, []):
+            names = rule.bound_before[position - 1]
+            bound = dict(zip(names, of_symbol(values)[2], strict=True))
+            failure = (position - 1, bound, str(values))
+            start = _start_names(rule)
+            key = tuple(bound[n] for n in start) if start else None
+            index[key].append(failure)
+            if key is not None:
+                index[None].append(failure)
+        return index
+
+    def witnesses(self, rule_id: str, position: int, bindings: str) -> list[Term]:
+        found = self._witnesses.get((rule_id, position + 1, bindings), [])
+        return sorted((of_symbol(s) for s in found), key=show)
 
     def candidates(self, name: str, arity: int, positive: bool) -> list[Term]:
         key = (name, arity, positive)
         found = self._by_signature.get(key)
         if found is None:
-            terms = self._terms.get(name)
-            if terms is None:
-                terms = self._terms[name] = [of_text(text) for text in self._texts.get(name, [])]
+            terms = [of_symbol(s) for s in self._symbols.get(name, [])]
             found = [t for t in terms if len(t[2]) == arity and t[3] == positive]
             self._by_signature[key] = found
         return found
@@ -205,22 +274,6 @@ class _Model:
         }
         return tables_from(rows)
 
-    def candidates_like(self, pattern: Term) -> list[Term]:
-        """The atoms of the pattern's predicate that agree with its ground arguments
-        (an index per predicate and set of ground positions, built when first asked)."""
-        name, arguments, positive = str(pattern[1]), pattern[2], bool(pattern[3])
-        ground = tuple(i for i, argument in enumerate(arguments) if is_ground(argument))
-        if not ground:
-            return self.candidates(name, len(arguments), positive)
-        key = (name, len(arguments), positive, ground)
-        index = self._by_ground.get(key)
-        if index is None:
-            index = defaultdict(list)
-            for term in self.candidates(name, len(arguments), positive):
-                index[tuple(term[2][i] for i in ground)].append(term)
-            self._by_ground[key] = index
-        return index.get(tuple(arguments[i] for i in ground), [])
-
     def locations(self) -> dict[str, str]:
         """file:line of every rule id (one table for all the policies explained)."""
         if self._locations is None:
@@ -231,12 +284,13 @@ class _Model:
         """Each labelled head the policy's rules derived, with the rule."""
         if self._fired_by_policy is None:
             self._fired_by_policy = defaultdict(list)
-            for head, instances in self._fired_texts.items():
-                if head.split("(", 1)[0] in ("met", "indication", "exclusion", "otherwise"):
-                    term = of_text(head)
-                    for rule_id, _ in instances:
-                        rule = self.tracking.rules[rule_id]
-                        self._fired_by_policy[rule.policy].append((term, rule))
+            for head, instances in self._fired_symbols.items():
+                if head.split("(", 1)[0] not in _LABELLED:
+                    continue
+                term = of_symbol(self._heads[head])
+                for rule_id, _ in instances:
+                    rule = self.tracking.rules[rule_id]
+                    self._fired_by_policy[rule.policy].append((term, rule))
         return self._fired_by_policy.get(policy_id, [])
 
 
@@ -249,7 +303,7 @@ def explain(
     """The explanation of each determination, in the same order (one more solve)."""
     tracking = track(kb, policies)
     solver = Solver(kb.files(policies), case.program() + tracking.program)
-    return explain_answer(solver.all_atoms(), case, tracking, determinations)
+    return explain_answer(solver.last_model([]) or [], case, tracking, determinations)
 
 
 def explain_answer(
@@ -351,51 +405,72 @@ def _derivation(model: _Model, atom: Term, expanded: set[Term], served: _Served)
     instances = model.fired(atom)
     if not instances:
         return None
-    rule, binding = instances[0]
+    rule, binding, printed = instances[0]
     here = served.below(rule)
     if atom[1] == "overall" and served.criterion is not None:
         here = served  # not_in_effect / not_addressed: the effective or scope criterion
     expanded.add(atom)
     uses: list[Use] = []
     children: list[Step] = []
-    for literal in rule.body:
-        ground = _ground_atom(model, literal, binding)
-        if ground is None:
-            uses.append(Use(substitute_text(literal.text, binding), "test"))
+    for position, literal in enumerate(rule.body):
+        grounds = _ground_atoms(model, rule, position, binding, printed)
+        if grounds is None:
+            uses.append(Use(instantiate_text(literal.text, binding), "test"))
             continue
-        text = show(ground)
-        if ground in model.case_facts:
-            uses.append(Use(text, "fact"))
-        elif model.has_fired(ground):
-            uses.append(Use(text, "derived"))
-            if ground not in expanded:
-                child = _derive(model, ground, expanded, here)
-                if child is not None:
-                    children.append(child)
-        else:
-            uses.append(Use(text, "kb"))
+        for ground in grounds:
+            uses.append(_use(model, ground, expanded, here, children))
     citation = model.tracking.citation(here.policy, here.criterion)
     return Step(
         show(atom), rule.id, here.criterion, citation, rule.location, tuple(uses), tuple(children)
     )
 
 
-def _ground_atom(model: _Model, literal: Literal, binding: Binding) -> Term | None:
-    """The true atom a positive body literal stood for under this binding
-    (anonymous variables resolved against the model, preferring an atom that
-    carries one of the bound values: the therapy a #max chose), or None for tests."""
+def _use(
+    model: _Model, ground: Term, expanded: set[Term], served: _Served, children: list[Step]
+) -> Use:
+    text = show(ground)
+    if ground in model.case_facts:
+        return Use(text, "fact")
+    if not model.has_fired(ground):
+        return Use(text, "kb")
+    if ground not in expanded:
+        child = _derive(model, ground, expanded, served)
+        if child is not None:
+            children.append(child)
+    return Use(text, "derived")
+
+
+def _ground_atoms(
+    model: _Model, rule: TrackedRule, position: int, binding: Binding, printed: str
+) -> list[Term] | None:
+    """The true atoms a positive literal or an aggregate stood for in a fired
+    instance; None for tests (comparisons, negations). An atom the bindings
+    do not name (an anonymous variable) and the elements that decided an
+    aggregate (the #max itself) come from fired_use/5, computed by clingo;
+    of several, the one that carries a bound value (the therapy a #max chose)."""
+    literal = rule.body[position]
+    if literal.kind == "aggregate" and not literal.negated:
+        elements = model.uses(rule, rule_head(rule, binding), printed, position)
+        return elements[:1] if literal.function in ("max", "min") else elements
     if literal.kind != "atom" or literal.negated or literal.atom is None:
         return None
-    pattern = substitute(literal.atom, binding)
-    found = [c for c in _candidates(model, pattern) if match(pattern, c, {}) is not None]
-    if not found:
-        return None
+    ground = instantiate(literal.atom, binding)
+    if literal.atom is not None and _is_ground(ground):
+        return [ground]
+    found = model.uses(rule, rule_head(rule, binding), printed, position)
     values = set(binding.values())
-    return next((c for c in found if values & set(c[2])), found[0])
+    chosen = next((c for c in found if values & set(c[2])), found[0] if found else None)
+    return [chosen] if chosen is not None else []
 
 
-def _candidates(model: _Model, pattern: Term) -> list[Term]:
-    return model.candidates_like(pattern)
+def rule_head(rule: TrackedRule, binding: Binding) -> Term:
+    return instantiate(rule.head, binding)
+
+
+def _is_ground(term: Term) -> bool:
+    if term[0] == "var":
+        return False
+    return term[0] != "fun" or all(_is_ground(a) for a in term[2])
 
 
 def case_facts_of(step: Step) -> list[str]:
@@ -406,12 +481,13 @@ def case_facts_of(step: Step) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-# --- Why not: first failed conditions ----------------------------------------------
+# --- Why not: first failed conditions, as clingo found them ---------------------------
 
 
 def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[Failure]:
-    """The first failure of each rule of each indication the level did not meet,
-    leaving out rules for another procedure than the one requested."""
+    """The first failure of each rule of each indication the level did not meet
+    (rules for another procedure than the one requested never start: see
+    engine.explanation.tracking)."""
     indicated = _criteria_holding(model, "indication", 3, policy_id, level)
     served = _Served(policy_id, None)
     seen: set[tuple[str, str, str]] = set()
@@ -419,34 +495,12 @@ def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[F
         if ("str", criterion) in indicated or model.tracking.role(policy_id, criterion) == "note":
             continue
         for rule in rules:
-            if _for_another_procedure(model, rule):
-                continue
-            failure = _level_failure(model, rule, level, 0, served)
+            failure = _rule_failure(model, rule, _at_level(rule, level), 0, served)
             if failure is not None:
                 key = (failure.criterion, failure.condition, failure.reason)
                 if key not in seen:
                     seen.add(key)
                     yield failure
-
-
-def _for_another_procedure(model: _Model, rule: TrackedRule) -> bool:
-    """The rule asks for a procedure other than the one requested."""
-    known = model.other_procedure.get(rule.id)
-    if known is None:
-        known = model.other_procedure[rule.id] = _asks_another_procedure(model, rule)
-    return known
-
-
-def _asks_another_procedure(model: _Model, rule: TrackedRule) -> bool:
-    for literal in rule.body:
-        asks = literal.kind == "atom" and not literal.negated and literal.predicate == "requested"
-        if asks and literal.atom is not None and not _candidates_matching(model, literal.atom):
-            return True
-    return False
-
-
-def _candidates_matching(model: _Model, pattern: Term) -> list[Term]:
-    return [c for c in _candidates(model, pattern) if match(pattern, c, {}) is not None]
 
 
 def _criteria_holding(
@@ -469,58 +523,60 @@ def _policy_rules(model: _Model, policy_id: str, head: str) -> dict[str, list[Tr
     return grouped
 
 
-def _level_failure(
-    model: _Model, rule: TrackedRule, level: Term, depth: int, served: _Served
+def _at_level(rule: TrackedRule, level: Term) -> Term:
+    """The head of a labelled rule at a level (its level variable bound)."""
+    return instantiate(rule.head, {rule.level_variable: level} if rule.level_variable else {})
+
+
+def _rule_failure(
+    model: _Model, rule: TrackedRule, wanted: Term, depth: int, served: _Served
 ) -> Failure | None:
-    """The first failure of a labelled rule at a level. A rule that reads its
-    level only through target/1 fails the same way at every target level: it
-    is evaluated once (a request of 30 levels asks 30 times)."""
-    if not _level_free(rule):
-        return _first_failure(model, rule, _level_binding(rule, level), depth, served)
-    key = (rule.id, depth, served)
-    if key not in model.level_free_failures:
-        failure = _first_failure(model, rule, _level_binding(rule, level), depth, served)
-        model.level_free_failures[key] = failure
-    return model.level_free_failures[key]
-
-
-def _level_free(rule: TrackedRule) -> bool:
-    arguments = rule.head[2]
-    if len(arguments) < 3 or arguments[2][0] != "var":
-        return False
-    name = str(arguments[2][1])
-    return all(
-        literal.predicate == "target" or name not in variables(literal.text)
-        for literal in rule.body
-    )
-
-
-def _level_binding(rule: TrackedRule, level: Term) -> Binding:
-    """Bind the level variable of a met/indication/exclusion head (its third argument)."""
-    arguments = rule.head[2]
-    if len(arguments) >= 3 and arguments[2][0] == "var":
-        return {str(arguments[2][1]): level}
-    return {}
+    """The first literal of the rule that failed for the head wanted (from
+    failed/3: the deepest literal the bindings that could derive it reached),
+    or None when the rule did not fail for it (it fired, or never started)."""
+    rule = model.tracking.demanded(rule, wanted)
+    key = (rule.id, wanted, depth, served)
+    if key not in model.failures:
+        model.failures[key] = _first_failure(model, rule, wanted, depth, served)
+    return model.failures[key]
 
 
 def _first_failure(
-    model: _Model, rule: TrackedRule, start: Binding, depth: int, served: _Served
+    model: _Model, rule: TrackedRule, wanted: Term, depth: int, served: _Served
 ) -> Failure | None:
-    """The first body literal of the rule that no binding extending `start` satisfies."""
+    failures = [
+        (position, binding, printed)
+        for position, binding, printed in model.failed(rule, wanted)
+        if _compatible(instantiate(rule.head, binding), wanted)
+    ]
+    if not failures:
+        return None
+    deepest = max(rule.order.index(position) for position, _, _ in failures)
+    position = rule.order[deepest]
+    at = [(binding, printed) for p, binding, printed in failures if p == position]
+    binding = _shared([b for b, _ in at])
     here = served.below(rule)
-    bindings = [start]
-    for position, literal in enumerate(rule.body):
-        extended = list(_solutions(model, literal, bindings))
-        if extended:
-            bindings = extended[:50]
-            continue
-        binding = _shared(bindings)
-        condition = substitute_text(literal.text, binding)
-        because = _because(model, rule, position, binding, depth, here)
-        criterion = here.criterion or ""
-        citation = model.tracking.citation(here.policy, here.criterion) or ""
-        return Failure(criterion, citation, rule.id, rule.location, condition, *because)
-    return None
+    literal = rule.body[position]
+    condition = (
+        show(instantiate(literal.atom, binding))
+        if literal.kind == "atom" and literal.atom is not None
+        else instantiate_text(literal.text, binding)
+    )
+    condition = ("not " if literal.negated and literal.kind == "atom" else "") + condition
+    because = _because_once(model, _Site(rule, position, at, depth, here))
+    criterion = here.criterion or ""
+    citation = model.tracking.citation(here.policy, here.criterion) or ""
+    return Failure(criterion, citation, rule.source, rule.location, condition, *because)
+
+
+def _compatible(term: Term, wanted: Term) -> bool:
+    """Two terms that can stand for the same atom: equal where both are ground."""
+    if term[0] == "var" or wanted[0] == "var":
+        return True
+    if term[0] == "fun" and wanted[0] == "fun":
+        same = term[1] == wanted[1] and term[3] == wanted[3] and len(term[2]) == len(wanted[2])
+        return same and all(_compatible(a, b) for a, b in zip(term[2], wanted[2], strict=True))
+    return term == wanted
 
 
 def _shared(bindings: list[Binding]) -> Binding:
@@ -530,57 +586,106 @@ def _shared(bindings: list[Binding]) -> Binding:
     return {k: v for k, v in first.items() if all(b.get(k) == v for b in bindings[1:])}
 
 
-def _solutions(model: _Model, literal: Literal, bindings: list[Binding]) -> Iterator[Binding]:
-    if literal.kind == "atom" and literal.atom is not None:
-        for binding in bindings:
-            pattern = substitute(literal.atom, binding)
-            matches = [
-                result
-                for candidate in _candidates(model, pattern)
-                if (result := match(literal.atom, candidate, binding)) is not None
-            ]
-            if not literal.negated:
-                yield from matches
-            elif not matches:
-                yield binding
-        return
-    if literal.kind == "comparison" and literal.left is not None and literal.right is not None:
-        for binding in bindings:
-            left, right = substitute(literal.left, binding), substitute(literal.right, binding)
-            truth = compare(left, literal.operator, right)
-            if truth is None or truth is (not literal.negated):
-                yield binding
-        return
-    yield from bindings  # aggregates and constants: not evaluated here, taken as satisfied
-
-
 _Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
 
 
-def _because(
-    model: _Model, rule: TrackedRule, position: int, binding: Binding, depth: int, here: _Served
-) -> _Because:
-    """Why a literal fails: the case facts behind it, in words, or the failures
-    of what it refers to."""
-    literal = rule.body[position]
+class _Site(NamedTuple):
+    """A failed literal: its rule and place, the bindings that reached it (with
+    their printing, to find the witnesses), how deep, for which criterion."""
+
+    rule: TrackedRule
+    position: int
+    at: list[tuple[Binding, str]]
+    depth: int
+    here: _Served
+
+
+def _because_once(model: _Model, site: _Site) -> _Because:
+    """_because, once per failed atom: the reason an atom failed depends only
+    on the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times)."""
+    literal = site.rule.body[site.position]
     if literal.kind != "atom" or literal.atom is None:
-        facts = _facts_before(model, rule, position, binding)
+        return _because(model, site)
+    pattern = instantiate(literal.atom, _shared([b for b, _ in site.at]))
+    key = (site.rule.source, site.position, pattern, site.depth, site.here)
+    found = model.reasons.get(key)
+    if found is None:
+        found = model.reasons[key] = _because(model, site)
+    return found
+
+
+# How deep "why not" descends into the concepts of concepts.lp.
+CONCEPT_DEPTH = 6
+
+
+def _because(model: _Model, site: _Site) -> _Because:
+    """Why a literal failed: the ground facts that made it fail (from the
+    model), in words, or the failures of what it refers to."""
+    rule, position, at, depth, here = site
+    literal = rule.body[position]
+    binding = _shared([b for b, _ in at])
+    if literal.kind != "atom" or literal.negated or literal.atom is None:
+        witnesses = [w for _, printed in at for w in model.witnesses(rule.id, position, printed)]
+        facts = _facts_of(model, witnesses, here)
+        if literal.negated and literal.kind == "atom":
+            found = witnesses[0] if witnesses else instantiate(literal.atom or ("num", 0), binding)
+            return facts, _stated(model, facts, "") or _words(model, found), "stated", ()
+        facts = tuple(dict.fromkeys([*_facts_before(model, rule, position, at), *facts]))
         return facts, _stated(model, facts, "which does not meet it") or "not met", "stated", ()
-    pattern = substitute(literal.atom, binding)
-    if literal.negated:
-        holding = _candidates_matching(model, pattern)
-        found = holding[0] if holding else pattern
-        facts = _facts_behind(model, found, here)
-        return facts, _stated(model, facts, "") or _words(model, found), "stated", ()
+    pattern = instantiate(literal.atom, binding)
     name, arity = str(pattern[1]), len(pattern[2])
     vocabulary = BY_SIGNATURE.get((name, arity))
     if vocabulary is not None:
         return _vocabulary_reason(model, pattern, vocabulary.kind)
-    if depth < MAX_DEPTH:
-        inner = tuple(_failures_of(model, rule.policy, pattern, depth + 1, here))
+    deriving = [r for r in model.rules_by_head.get(name, []) if r.policy in (rule.policy, "")]
+    if name not in model.tracking.checked:  # a fact of the knowledge base
+        facts = tuple(dict.fromkeys(_facts_before(model, rule, position, at)))
+        wanted = _words(model, pattern)
+        if facts:
+            return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
+        return (), f"not {wanted}", "level", ()
+    concept = bool(deriving) and all(r.policy == "" for r in deriving)
+    if concept and depth < CONCEPT_DEPTH + MAX_DEPTH:
+        return _concept_reason(model, pattern, deriving, depth, here)
+    if deriving and depth < MAX_DEPTH:
+        inner = tuple(
+            f
+            for r in deriving
+            if (f := _rule_failure(model, r, pattern, depth + 1, here)) is not None
+        )
         if inner:
             return (), "", "derived", inner
     return _related_facts(model, pattern)
+
+
+def _concept_reason(
+    model: _Model, pattern: Term, rules: list[TrackedRule], depth: int, here: _Served
+) -> _Because:
+    """A failed concept of concepts.lp (onset_le, longest_therapy_at_least):
+    the case facts behind the failures of its rules, and the concept in words."""
+    leaves = [
+        leaf
+        for r in rules
+        if (f := _rule_failure(model, r, pattern, depth + 1, here)) is not None
+        for leaf in _leaves(f)
+    ]
+    facts = tuple(dict.fromkeys(fact for leaf in leaves for fact in leaf.facts))
+    wanted = _words(model, pattern)
+    if facts:
+        return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
+    readings = {leaf.reading for leaf in leaves}
+    for reading, said in (("not_documented", "documented"), ("not_stated", "stated")):
+        if reading in readings:
+            return (), f"not {said}: {wanted}", reading, ()
+    if leaves:
+        return (), f"not {wanted}", "level", ()
+    return _related_facts(model, pattern)
+
+
+def _leaves(failure: Failure) -> list[Failure]:
+    if not failure.inner:
+        return [failure]
+    return [leaf for inner in failure.inner for leaf in _leaves(inner)]
 
 
 def _words(model: _Model, term: Term) -> str:
@@ -601,20 +706,37 @@ def _stated(model: _Model, facts: tuple[str, ...], then: str) -> str:
     """'the record states X and Y[, then]' for case facts in ASP text."""
     if not facts:
         return ""
-    words = " and ".join(_words(model, model.term_of(fact)) for fact in facts)
+    words = " and ".join(_words(model, _fact_term(model, fact)) for fact in facts)
     return f"the record states {words}" + (f"; {then}" if then else "")
 
 
+def _fact_term(model: _Model, text: str) -> Term:
+    return model.fact_terms[text]
+
+
 def _facts_before(
-    model: _Model, rule: TrackedRule, position: int, binding: Binding
-) -> tuple[str, ...]:
-    """The case facts behind the literals before a failed test (the values it compared)."""
+    model: _Model, rule: TrackedRule, position: int, at: list[tuple[Binding, str]]
+) -> list[str]:
+    """The case facts behind the literals before a failed test that bound the
+    values it read (the #max, the documented days), for each failing binding."""
+    literal = rule.body[position]
+    wanted = set(literal.variables) | set(literal.element_variables)
     found: list[str] = []
-    for literal in rule.body[:position]:
-        ground = _ground_atom(model, literal, binding)
-        if ground is not None:
-            found.extend(_facts_behind(model, ground, _Served(rule.policy, None)))
-    return tuple(dict.fromkeys(found))
+    for binding, _ in at:
+        for earlier in rule.order[: rule.order.index(position)]:
+            before = rule.body[earlier]
+            if before.kind != "atom" or before.negated or before.atom is None:
+                continue
+            if not wanted & set(before.variables):
+                continue
+            ground = instantiate(before.atom, binding)
+            if _is_ground(ground):
+                found.extend(_facts_behind(model, ground, _Served(rule.policy, None)))
+    return found
+
+
+def _facts_of(model: _Model, atoms: list[Term], served: _Served) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for atom in atoms for f in _facts_behind(model, atom, served)))
 
 
 def _facts_behind(model: _Model, atom: Term, served: _Served) -> tuple[str, ...]:
@@ -645,45 +767,20 @@ def _facts_like(model: _Model, pattern: Term) -> list[Term]:
     """Case facts of the same predicate, either sign, at the same level if the
     pattern's first argument is ground."""
     name, arguments = str(pattern[1]), pattern[2]
-    first = arguments[0] if arguments and arguments[0][0] != "var" else None
-    found = [
+    first = arguments[0] if arguments and _is_level(arguments[0]) else None
+    return [
         fact
         for fact in model.ordered_facts
         if fact[1] == name
         and len(fact[2]) == len(arguments)
         and (first is None or fact[2][0] == first)
     ]
-    return found
-
-
-def _failures_of(
-    model: _Model, policy_id: str, pattern: Term, depth: int, served: _Served
-) -> Iterator[Failure]:
-    """For a failed derived literal of the policy (a sub-criterion or a local
-    concept), the first failures of each rule that could have derived it."""
-    for rule in model.rules_by_head.get(str(pattern[1]), []):
-        if rule.policy != policy_id or _for_another_procedure(model, rule):
-            continue
-        start = match(rule.head, pattern, {}) if _ground_parts_agree(rule.head, pattern) else None
-        if start is None:
-            continue
-        failure = _first_failure(model, rule, start, depth, served)
-        if failure is not None:
-            yield failure
-
-
-def _ground_parts_agree(head: Term, pattern: Term) -> bool:
-    """A rule head can derive the pattern: their ground arguments agree."""
-    if head[0] != "fun" or pattern[0] != "fun" or len(head[2]) != len(pattern[2]):
-        return False
-    return all(
-        h[0] == "var" or p[0] == "var" or h == p for h, p in zip(head[2], pattern[2], strict=True)
-    )
 
 
 def _related_facts(model: _Model, pattern: Term) -> _Because:
-    """For a failed concept (e.g. onset_le(l1,twelve_weeks)): the case facts its
-    defining rules read (through other concepts), at the same level."""
+    """For a failed literal whose rules were not followed (the depth reached, or
+    a fact of the knowledge base): the case facts its defining rules read, at
+    the same level."""
     first = pattern[2][0] if pattern[2] else None
     level = first if first is not None and _is_level(first) else None
     names = _vocabulary_behind(model, str(pattern[1]), set())
@@ -742,9 +839,7 @@ def _assumed_absent(model: _Model, policy_id: str, level: Term) -> Iterator[Abse
         if ("str", criterion) in applied:
             continue
         for rule in rules:
-            if _for_another_procedure(model, rule):
-                continue
-            failure = _level_failure(model, rule, level, MAX_DEPTH, served)
+            failure = _rule_failure(model, rule, _at_level(rule, level), MAX_DEPTH, served)
             if failure is None or failure.reading not in ("not_stated", "not_documented"):
                 continue
             reading = failure.reason.split(": ", 1)[-1]
