@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from engine.diagrams.asp import LEVEL, is_variable, rename_variables, unquoted, variables_in
-from engine.diagrams.items import Conjunction, Group, Item, Leaf, Literal, Ref
+from engine.diagrams.items import ConditionRef, Conjunction, HelperGroup, Item, Leaf, Literal
 from engine.diagrams.knowledge import Knowledge
 from engine.rules import BodyLiteral, Rule
 
@@ -35,7 +35,7 @@ class _Expansion:
     """A conjunction being expanded: its entries in body order."""
 
     def __init__(self) -> None:
-        self.entries: list[Literal | Ref | Group] = []
+        self.entries: list[Literal | ConditionRef | HelperGroup] = []
         self.literals: list[Literal] = []  # every literal, for the evaluation text
         self.roles: dict[int, str] = {}  # id(literal) -> 'primary' | 'support'
 
@@ -46,7 +46,7 @@ class _Expansion:
 
 
 class CriterionReader:
-    """Reads one policy's rules for one procedure into items (no graph yet)."""
+    """Reads one policy's rules for one procedure into items (no diagram yet)."""
 
     def __init__(self, knowledge: Knowledge, policy: str, procedure: str) -> None:
         self.knowledge = knowledge
@@ -120,7 +120,7 @@ class CriterionReader:
             return (literal.arguments[0] == self.procedure) != literal.negated
         if name == "met" and not literal.negated and literal.arguments[0] == self.policy:
             expansion.literals.append(literal)
-            expansion.entries.append(Ref(unquoted(literal.arguments[1]), literal.text))
+            expansion.entries.append(ConditionRef(unquoted(literal.arguments[1]), literal.text))
             return self.feasible(unquoted(literal.arguments[1]))
         if name in self.knowledge.static:
             role = "support" if self._is_table(literal) else "primary"
@@ -162,7 +162,7 @@ class CriterionReader:
             for a in alternatives
         )
         expansion.entries.append(
-            Group(literal.predicate, literal.negated, conjunctions, literal.positive_text)
+            HelperGroup(literal.predicate, literal.negated, conjunctions, literal.positive_text)
         )
         return True
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
+from types import MappingProxyType
 
 import clingo
 
@@ -33,7 +34,7 @@ from engine.determination import MEDICALLY_NECESSARY
 from engine.diagrams.analysis import CriterionReader
 from engine.diagrams.asp import LEVEL
 from engine.diagrams.factoring import factor
-from engine.diagrams.items import EVERY_LEVEL, Conjunction, Group, Leaf, Ref
+from engine.diagrams.items import EVERY_LEVEL, ConditionRef, Conjunction, HelperGroup, Leaf
 from engine.diagrams.knowledge import Knowledge, open_items, reads
 from engine.diagrams.leaves import leaf_topics
 from engine.diagrams.model import (
@@ -103,7 +104,8 @@ class _DiagramBuilder:
             if head == "met" and cid not in referenced and self.reader.bodies(cid, head):
                 self._criterion(cid, head)  # a condition no rule refers to
         info = self.knowledge.policies[self.policy]
-        return Diagram(info, self.procedure, self.nodes, edges_by_parent(self.edges.values()))
+        edges = edges_by_parent(self.edges.values())
+        return Diagram(info, self.procedure, MappingProxyType(self.nodes), MappingProxyType(edges))
 
     def _criteria(self) -> list[tuple[str, str]]:
         """Labelled criteria of the policy in file order, each with each head it has."""
@@ -249,15 +251,15 @@ class _DiagramBuilder:
             return
         for number, item in enumerate(body.items, 1):
             key = f"{parent}/{number}"
-            if isinstance(item, Ref):
+            if isinstance(item, ConditionRef):
                 child = self._criterion(item.criterion, "met")
-            elif isinstance(item, Group):
+            elif isinstance(item, HelperGroup):
                 child = self._group(key, item)
             else:
                 child = self._fact(key, item)
             self._edge(parent, child, kind)
 
-    def _group(self, key: str, group: Group) -> str:
+    def _group(self, key: str, group: HelperGroup) -> str:
         name = group.helper.removeprefix(self.policy + "_")
         rules = self.knowledge.catalogue.helpers_of(self.policy, group.helper)
         self._add(

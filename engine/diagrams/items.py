@@ -48,7 +48,7 @@ class Leaf(NamedTuple):
 EVERY_LEVEL = Leaf((Literal(f"target({LEVEL})", "target", False, (LEVEL,), (LEVEL,)),), ())
 
 
-class Ref(NamedTuple):
+class ConditionRef(NamedTuple):
     """A met/3 literal: the condition's own node."""
 
     criterion: str
@@ -60,7 +60,7 @@ class Conjunction(NamedTuple):
     text: str  # the whole body as ASP, for evaluation
 
 
-class Group(NamedTuple):
+class HelperGroup(NamedTuple):
     """A policy-local helper with several matching rules: ANY of them
     (NONE of them, negated)."""
 
@@ -70,11 +70,11 @@ class Group(NamedTuple):
     text: str  # the positive helper literal
 
 
-Item = Leaf | Ref | Group
+Item = Leaf | ConditionRef | HelperGroup
 
 
 def item_text(item: Item) -> str:
     """An item as ASP body text (a NONE-of group with its 'not')."""
-    if isinstance(item, Group):
+    if isinstance(item, HelperGroup):
         return ("not " if item.negated else "") + item.text
     return item.text

@@ -24,6 +24,7 @@ from engine.determination import MEDICALLY_NECESSARY, Determination
 from engine.diagrams.asp import LEVEL
 from engine.diagrams.model import (
     ALL,
+    BLOCKS,
     DEFAULT,
     EXCLUSION,
     FACT,
@@ -161,7 +162,7 @@ class _Reading:
         children = [
             self.state(child)
             for child in self.diagram.children(node)
-            if self.diagram.edge(node, child).kind != "blocks"
+            if self.diagram.edge(node, child).kind != BLOCKS
         ]
         return self._combined(node, data, children)
 
