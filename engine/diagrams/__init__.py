@@ -3,8 +3,8 @@
 From the knowledge base to a typed diagram:
 knowledge   what diagrams read of the knowledge base (rules, tables, dependencies)
 analysis    which rules encode a criterion for a procedure, and what their bodies require
-items       those bodies as items: facts, references to conditions, helper groups
-leaves      what a fact finds in the knowledge base's tables (values, topics)
+bodies      those bodies as items: facts, references to conditions, helper groups
+facts       what a fact finds in the knowledge base's tables (values, topics)
 factoring   what every alternative of a criterion requires, drawn once
 wording     how facts, thresholds, criteria and dates read in a diagram
 asp         the ASP text of rule bodies: variables, comparisons

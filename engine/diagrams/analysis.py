@@ -4,7 +4,7 @@ One policy's labelled rules (engine.rules) read for one procedure: each
 rule's body with its variables renamed (the level is LEVEL), its met/3
 literals as references to conditions, its policy-local helpers expanded into
 their rules (ANY of them, NONE of them when negated), and the literals that
-share a variable read as one fact (engine/diagrams/items.py). A rule whose
+share a variable read as one fact (engine/diagrams/bodies.py). A rule whose
 body requires requested(X) for another procedure, directly or through a
 helper or condition, cannot hold for this procedure: it has no body here.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from engine.diagrams.asp import LEVEL, is_variable, rename_variables, unquoted, variables_in
-from engine.diagrams.items import ConditionRef, Conjunction, HelperGroup, Item, Leaf, Literal
+from engine.diagrams.bodies import ConditionRef, Conjunction, HelperGroup, Item, Leaf, Literal
 from engine.diagrams.knowledge import Knowledge
 from engine.rules import BodyLiteral, Rule
 

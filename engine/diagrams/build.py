@@ -33,10 +33,10 @@ import clingo
 from engine.determination import MEDICALLY_NECESSARY
 from engine.diagrams.analysis import CriterionReader
 from engine.diagrams.asp import LEVEL
+from engine.diagrams.bodies import EVERY_LEVEL, ConditionRef, Conjunction, HelperGroup, Leaf
 from engine.diagrams.factoring import factor
-from engine.diagrams.items import EVERY_LEVEL, ConditionRef, Conjunction, HelperGroup, Leaf
+from engine.diagrams.facts import leaf_topics
 from engine.diagrams.knowledge import Knowledge, open_items, reads
-from engine.diagrams.leaves import leaf_topics
 from engine.diagrams.model import (
     ALL,
     ALTERNATIVE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.diagrams.asp import LEVEL, rename_variables, variables_in
-from engine.diagrams.items import Conjunction, Item, Leaf, item_text
+from engine.diagrams.bodies import Conjunction, Item, Leaf, item_text
 
 
 def factor(alternatives: Sequence[Conjunction]) -> tuple[tuple[Leaf, ...], tuple[Conjunction, ...]]:

@@ -27,9 +27,9 @@ from engine.diagrams.asp import (
     is_variable,
     parse_comparison,
 )
-from engine.diagrams.items import Leaf, Literal
+from engine.diagrams.bodies import Leaf, Literal
+from engine.diagrams.facts import matching_rows, table_values
 from engine.diagrams.knowledge import DOCUMENTATION, Knowledge
-from engine.diagrams.leaves import matching_rows, table_values
 from engine.wording import PHRASES, Tables, or_list, pretty
 
 _SYMBOLS = {"<=": "≤", ">=": "≥", "!=": "≠", "<": "<", ">": ">", "=": "="}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.diagrams.asp import is_variable, unquoted
-from engine.diagrams.items import Leaf, Literal
+from engine.diagrams.bodies import Leaf, Literal
 from engine.wording import Tables
 
 # What an indication is about: fracture causes, lesion kinds, purposes.
