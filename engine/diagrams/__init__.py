@@ -18,6 +18,7 @@ layout      which nodes are boxes, which are lines in a box
 marks       how a case shows on the boxes
 cards       the HTML labels of boxes, statuses, legend and header
 draw        the graphviz drawing of one diagram
+topics      an indication read per cause, lesion or purpose, for the comparison
 compare     the side-by-side figure of the policies per procedure
 output      which drawings a request asks for, written as files
 """

@@ -1,7 +1,7 @@
 """Side by side: every policy's indications for one procedure, row by row.
 
 A row is what an indication is about: a fracture cause, a lesion, a purpose
-(read from the facts the rules require: cause_at/2, lesion_at/2, purpose/1).
+(engine/diagrams/topics.py reads them from the facts the rules require).
 A cell lists the indications of one policy that accept it, each with the
 further conditions it requires for that cause (alternatives for other causes
 are left out), so a committee sees at a glance which policy covers what, and
@@ -16,106 +16,26 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.determination import MEDICALLY_NECESSARY
-from engine.diagrams.model import (
-    ALL,
-    EXCLUSION,
-    FACT,
-    FORCES,
-    HELPER,
-    INDICATES,
-    OTHERWISE,
-    Diagram,
-    status_key,
-)
+from engine.diagrams.model import EXCLUSION, FACT, FORCES, OTHERWISE, Diagram
 from engine.diagrams.styles import FONT, GREY_TEXT, NEUTRAL, STATUS_COLOURS
+from engine.diagrams.topics import (
+    NESTED,
+    indications,
+    plain,
+    terms,
+    topic_label,
+    topic_order,
+    topics_of,
+    unnamed,
+)
 from engine.diagrams.wording import effective_text
-from engine.vocabulary import BY_SIGNATURE, CAUSES, PURPOSES, Kind
+from engine.vocabulary import BY_SIGNATURE, Kind
 from engine.wording import pretty
 
 if TYPE_CHECKING:
     import graphviz
 
 CELL_WIDTH = 46  # characters per line in a cell
-INLINE_CHOICE = 60  # a choice this short stays on one line
-NESTED = "\u2003"  # indentation of the alternatives of a choice (an em space)
-
-
-class Terms(NamedTuple):
-    """An indication read for one topic: the further conditions, and whether
-    the topic itself is required somewhere (matched)."""
-
-    lines: tuple[str, ...]
-    matched: bool
-
-
-def topics_of(diagram: Diagram, node: str) -> list[str]:
-    """Every topic (cause, lesion, purpose) a fact under this node names."""
-    found: dict[str, None] = {}
-    for child in [node, *diagram.descendants(node)]:
-        for topic in diagram.node(child).topics:
-            found[topic.split(":", 1)[1]] = None
-    return list(found)
-
-
-def terms(diagram: Diagram, node: str, topic: str) -> Terms | None:
-    """What a node requires beyond the topic; None if it excludes the topic."""
-    data = diagram.node(node)
-    if data.kind == FACT:
-        named = {t.split(":", 1)[1] for t in data.topics}
-        if named:
-            return Terms((), True) if topic in named else None
-        return Terms((" and ".join(data.label.split("\n")),), False)
-    children = diagram.children(node)
-    if data.kind == HELPER and data.negated:
-        return Terms((f"none of: {' | '.join(_plain(diagram, c) for c in children)}",), False)
-    found = [terms(diagram, child, topic) for child in children]
-    if data.gate == ALL:
-        return _all_of(found)
-    return _any_of(found)
-
-
-def _all_of(found: Sequence[Terms | None]) -> Terms | None:
-    if any(t is None for t in found):
-        return None
-    present = [t for t in found if t is not None]
-    lines: list[str] = []
-    for line in (line for t in present for line in t.lines):
-        nested = line.startswith(NESTED) or line.endswith(":")
-        if nested or line not in lines:
-            lines.append(line)
-    return Terms(tuple(lines), any(t.matched for t in present))
-
-
-def _any_of(found: Sequence[Terms | None]) -> Terms | None:
-    possible = [t for t in found if t is not None]
-    if not possible:
-        return None
-    matched = [t for t in possible if t.matched]
-    chosen = list(dict.fromkeys(matched or possible))
-    if len(chosen) == 1:
-        return chosen[0]
-    if any(not t.lines for t in chosen):
-        return Terms((), bool(matched))
-    inline = " | ".join(t.lines[0] for t in chosen)
-    if all(len(t.lines) == 1 for t in chosen) and len(inline) <= INLINE_CHOICE:
-        return Terms((f"one of: {inline}",), bool(matched))
-    lines = ["one of:"]
-    for choice in chosen:
-        lines.append(f"{NESTED}– {choice.lines[0]}")
-        lines += [f"{NESTED}{NESTED}{line}" for line in choice.lines[1:]]
-    return Terms(tuple(lines), bool(matched))
-
-
-def _plain(diagram: Diagram, node: str) -> str:
-    """A node in words, its gates as 'and', 'or', 'none of'."""
-    data = diagram.node(node)
-    if data.kind == FACT:
-        return " and ".join(data.label.split("\n"))
-    parts = [_plain(diagram, c) for c in diagram.children(node)]
-    if data.negated:
-        return "none of (" + " | ".join(parts) + ")"
-    joined = (" and " if data.gate == ALL else " or ").join(parts)
-    return joined if len(parts) == 1 else f"({joined})"
 
 
 def _common_prefix(ids: Sequence[str]) -> str:
@@ -129,30 +49,6 @@ def _common_prefix(ids: Sequence[str]) -> str:
     return prefix[: prefix.rfind(".") + 1] if "." in prefix else ""
 
 
-def _indications(diagram: Diagram) -> list[str]:
-    status = status_key(MEDICALLY_NECESSARY)
-    children = diagram.children(status)
-    return [c for c in children if diagram.edge(status, c).kind == INDICATES]
-
-
-def _topic_order(topics: Sequence[str]) -> list[str]:
-    known = list(CAUSES.members) + list(PURPOSES.members)
-    return sorted(topics, key=lambda t: (known.index(t) if t in known else len(known), t))
-
-
-def _topic_label(diagrams: Sequence[Diagram], topic: str) -> str:
-    for diagram in diagrams:
-        for data in diagram.nodes.values():
-            for found in data.topics:
-                predicate, value = found.split(":", 1)
-                if value == topic:
-                    if predicate == "purpose":
-                        return f"purpose: {pretty(value)}"
-                    kind = "fracture" if predicate in ("cause_at", "fracture") else "lesion"
-                    return f"{pretty(value)} {kind}"
-    return pretty(topic)
-
-
 class Column(NamedTuple):
     policy: str
     diagram: Diagram | None  # None: the policy does not address the procedure
@@ -163,14 +59,14 @@ def comparison_table(columns: Sequence[Column], procedure: str, titles: Mapping[
     diagrams = [c.diagram for c in columns if c.diagram is not None]
     topics: dict[str, None] = {}
     for diagram in diagrams:
-        for indication in _indications(diagram):
+        for indication in indications(diagram):
             topics.update(dict.fromkeys(topics_of(diagram, indication)))
-    ordered = _topic_order(list(topics))
+    ordered = topic_order(list(topics))
     rows = [_header_row(columns, procedure, titles)]
     earlier: dict[tuple[str, str], Earlier] = {}
     for topic in ordered:
-        rows.append(_topic_row(columns, topic, _topic_label(diagrams, topic), earlier))
-    if any(_unnamed(c.diagram) for c in columns if c.diagram is not None):
+        rows.append(_topic_row(columns, topic, topic_label(diagrams, topic), earlier))
+    if any(unnamed(c.diagram) for c in columns if c.diagram is not None):
         rows.append(_unnamed_row(columns))
     if len(rows) == 1:
         rows.append(
@@ -236,7 +132,7 @@ def _topic_cell(
     if column.diagram is None:
         return '<TD BGCOLOR="#fafafa"></TD>'
     blocks = []
-    for indication in _indications(column.diagram):
+    for indication in indications(column.diagram):
         found = terms(column.diagram, indication, topic)
         if found is None or not found.matched:
             continue
@@ -295,17 +191,12 @@ def _indication_block(diagram: Diagram, indication: str, lines: Sequence[str]) -
     return text + '<BR ALIGN="LEFT"/>' + "".join(f'{_escape(w)}<BR ALIGN="LEFT"/>' for w in wrapped)
 
 
-def _unnamed(diagram: Diagram) -> list[str]:
-    """Indications that name no cause, lesion or purpose."""
-    return [i for i in _indications(diagram) if not topics_of(diagram, i)]
-
-
 def _unnamed_row(columns: Sequence[Column]) -> str:
     cells = ['<TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="#f2f2f2"><B>any cause</B></TD>']
     for column in columns:
         blocks = []
         if column.diagram is not None:
-            for indication in _unnamed(column.diagram):
+            for indication in unnamed(column.diagram):
                 found = terms(column.diagram, indication, "")
                 lines = found.lines if found else ()
                 blocks.append(_indication_block(column.diagram, indication, lines))
@@ -346,7 +237,7 @@ def _exclusion_cell(diagram: Diagram | None) -> str:
             facts = _facts(diagram, exclusion)
             if all(_about_the_request(diagram, fact) for fact in facts):
                 label = diagram.node(exclusion).label
-                lines += _wrapped_lines(f"{label}: {_plain(diagram, exclusion).strip('()')}")
+                lines += _wrapped_lines(f"{label}: {plain(diagram, exclusion).strip('()')}")
             else:
                 clinical.append(diagram.node(exclusion).label)
         if clinical:
