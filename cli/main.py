@@ -92,7 +92,7 @@ def query(
     explained = explain or output == Format.json
     try:
         if diagram:  # refuse a path we cannot draw before any work is done
-            from engine.diagrams.draw import case_diagram_format
+            from engine.diagrams.output import case_diagram_format
 
             case_diagram_format(diagram)
         knowledge_base = _knowledge_base(kb)
@@ -226,7 +226,7 @@ def diagram(
 ) -> None:
     """Criteria diagrams drawn from the rules: one per policy and procedure, and one
     side-by-side figure per procedure (compare_<procedure>)."""
-    from engine.diagrams.draw import write_diagrams
+    from engine.diagrams.output import write_diagrams
 
     if policy and every:
         sys.stderr.write("error: give --policy or --all, not both\n")
@@ -243,7 +243,7 @@ def _draw_case(
     path: str, case: Case, kb: KnowledgeBase, determinations: list[Determination]
 ) -> None:
     """kb query --diagram: the case drawn on each policy's criteria diagram."""
-    from engine.diagrams.draw import write_case_diagrams
+    from engine.diagrams.output import write_case_diagrams
 
     try:
         notes = write_case_diagrams(path, case, kb, determinations)

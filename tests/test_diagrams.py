@@ -16,24 +16,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from engine.case import read_case
-from engine.diagrams.draw import output, policy_drawings, to_digraph, write_diagrams
-from engine.diagrams.graph import (
-    ALL,
-    CONDITION,
-    EXCLUSION,
-    FACT,
-    HELPER,
-    INDICATION,
-    Knowledge,
-    build_graph,
-    read_knowledge,
-    rule_ids,
-)
+from engine.diagrams.build import build_diagram
+from engine.diagrams.draw import to_digraph
+from engine.diagrams.knowledge import Knowledge, read_knowledge
+from engine.diagrams.model import ALL, CONDITION, EXCLUSION, FACT, HELPER, INDICATION, Diagram
+from engine.diagrams.output import output, policy_drawings, write_diagrams
 from engine.diagrams.overlay import case_overlay, holding, requested_procedure
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine
@@ -53,8 +44,8 @@ def knowledge() -> Knowledge:
 
 
 @functools.cache
-def graph(policy: str, procedure: str) -> Any:
-    return build_graph(knowledge(), policy, procedure)
+def graph(policy: str, procedure: str) -> Diagram:
+    return build_diagram(knowledge(), policy, procedure)
 
 
 POLICIES = KB.policy_ids()
@@ -67,7 +58,7 @@ POLICIES = KB.policy_ids()
 def test_every_labelled_rule_is_drawn_in_its_policy_diagrams(policy: str) -> None:
     drawn: set[str] = set()
     for procedure in knowledge().policies[policy].procedures:
-        drawn |= rule_ids(graph(policy, procedure))
+        drawn |= graph(policy, procedure).rule_ids()
     labelled = {rule.id for rule in knowledge().catalogue.rules_of(policy)}
     assert labelled - drawn == set(), "labelled rules missing from the diagrams"
     assert drawn - labelled == set(), "diagram nodes that are no labelled rule"
@@ -81,25 +72,23 @@ def test_every_labelled_rule_id_is_in_the_committed_dot_files(policy: str) -> No
 
 
 def test_a_rule_for_another_procedure_is_not_in_this_procedures_diagram() -> None:
-    kyphoplasty = rule_ids(graph("carefirst_pvp", "kyphoplasty"))
-    vertebroplasty = rule_ids(graph("carefirst_pvp", "vertebroplasty"))
+    kyphoplasty = graph("carefirst_pvp", "kyphoplasty").rule_ids()
+    vertebroplasty = graph("carefirst_pvp", "vertebroplasty").rule_ids()
     assert not any(":PVP." in r for r in kyphoplasty)
     assert not any(":PKP." in r for r in vertebroplasty)
     # Providence's indications all require vertebroplasty or kyphoplasty
     # (through its providence_196_augmentation/1 helper): none is in the sacroplasty diagram.
     sacroplasty = graph("providence_196", "sacroplasty")
-    kinds = {data["kind"] for _, data in sacroplasty.nodes(data=True)}
+    kinds = {node.kind for node in sacroplasty.nodes.values()}
     assert INDICATION not in kinds
-    assert "providence_196:III" in rule_ids(sacroplasty)
+    assert "providence_196:III" in sacroplasty.rule_ids()
     # III (augmentation of a sacral level, whatever it is called) applies to any procedure.
-    assert "providence_196:III" in rule_ids(graph("providence_196", "vertebroplasty"))
+    assert "providence_196:III" in graph("providence_196", "vertebroplasty").rule_ids()
 
 
-def _labels_under(g: Any, node: str) -> list[str]:
-    import networkx as nx
-
-    nodes = sorted([node, *nx.descendants(g, node)], key=lambda n: g.nodes[n]["order"])
-    return [str(g.nodes[n]["label"]) for n in nodes if g.nodes[n]["kind"] == FACT]
+def _labels_under(g: Diagram, node: str) -> list[str]:
+    nodes = sorted([node, *g.descendants(node)], key=lambda n: g.node(n).order)
+    return [g.node(n).label for n in nodes if g.node(n).kind == FACT]
 
 
 def test_leaves_write_thresholds_and_ranges_out_from_the_knowledge_base() -> None:
@@ -128,17 +117,17 @@ def test_conditions_inside_policy_helpers_are_drawn() -> None:
 # --- The diagram as a circuit agrees with the solver on every boundary case -----------
 
 
-def _circuit(g: Any, node: str, level: str, held: set[tuple[str, str]]) -> bool:
+def _circuit(g: Diagram, node: str, level: str, held: set[tuple[str, str]]) -> bool:
     """A node's truth computed from the diagram alone: facts from the solver,
     combined by the diagram's own gates."""
-    data = g.nodes[node]
-    if data["kind"] == FACT:
+    data = g.node(node)
+    if data.kind == FACT:
         return (node, level) in held
-    children = [c for c in g.successors(node) if g.edges[node, c]["kind"] != "blocks"]
+    children = [c for c in g.children(node) if g.edge(node, c).kind != "blocks"]
     values = [_circuit(g, child, level, held) for child in children]
-    if data["kind"] == HELPER and data["negated"]:
+    if data.kind == HELPER and data.negated:
         return not any(values)
-    return all(values) if data["gate"] == ALL else any(values)
+    return all(values) if data.gate == ALL else any(values)
 
 
 def _addressed(case: Case, policy: str) -> str | None:
@@ -159,8 +148,8 @@ def test_the_diagram_gives_every_criterion_the_truth_the_rules_give_it(
     g = graph(policy, procedure)
     parsed = read_case(case.facts, case.name)
     held = holding(g, parsed, KB)
-    for node, data in g.nodes(data=True):
-        if data["kind"] not in (INDICATION, CONDITION, EXCLUSION):
+    for node, data in g.nodes.items():
+        if data.kind not in (INDICATION, CONDITION, EXCLUSION):
             continue
         for level in parsed.targets:
             expected = (node, level) in held
@@ -247,9 +236,7 @@ def test_overlay_tells_undocumented_items_from_failed_ones() -> None:
     (determination,) = determine(case, KB, ["providence_196"])
     g = graph("providence_196", "vertebroplasty")
     overlay = case_overlay(g, case, KB, determination)
-    facts = {
-        str(g.nodes[n]["label"]): overlay.states[n]["l1"] for n in g.successors("condition:I.A.1")
-    }
+    facts = {g.node(n).label: overlay.states[n]["l1"] for n in g.children("condition:I.A.1")}
     assert facts["fracture at the level: osteoporotic"] == "true"
     assert facts["symptom onset at the level ≤ 84 days (twelve weeks)"] == "unknown"
     assert overlay.states["condition:I.A.1"]["l1"] == "unknown"
@@ -336,3 +323,69 @@ def test_kb_query_refuses_a_diagram_it_cannot_draw_before_answering(tmp_path: Pa
     assert "cannot draw" in result.stderr
     assert result.stdout == ""  # refused before any determination was printed
     assert not target.exists()
+
+
+# --- The package's structure ---------------------------------------------------------------
+
+PACKAGE = ROOT / "engine" / "diagrams"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """engine.diagrams modules a file imports, anywhere in it (function-level too)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from . import x, from .x import y
+                base = ".".join(["engine", "diagrams", *filter(None, [base])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.startswith("engine.diagrams.")}
+
+
+def _import_cycle(imports: dict[str, set[str]]) -> list[str]:
+    """One cycle of the import graph (empty if there is none)."""
+    state: dict[str, str] = {}
+
+    def visit(module: str, trail: list[str]) -> list[str]:
+        state[module] = "open"
+        for other in sorted(imports.get(module, ())):
+            if state.get(other) == "open":
+                return [*trail[trail.index(other) :], other] if other in trail else [other]
+            if other not in state and (cycle := visit(other, [*trail, other])):
+                return cycle
+        state[module] = "done"
+        return []
+
+    for module in sorted(imports):
+        if module not in state and (cycle := visit(module, [module])):
+            return cycle
+    return []
+
+
+def _package_imports() -> dict[str, set[str]]:
+    modules = {f"engine.diagrams.{p.stem}": p for p in PACKAGE.glob("*.py")}
+    return {name: _imported_modules(path) & set(modules) for name, path in modules.items()}
+
+
+def test_the_diagrams_package_imports_no_module_in_a_circle() -> None:
+    imports = _package_imports()
+    assert "engine.diagrams.build" in imports["engine.diagrams.output"]  # the measure works
+    assert _import_cycle(imports) == [], "import cycle"
+
+
+def test_an_import_cycle_is_found_also_through_a_function_level_import(tmp_path: Path) -> None:
+    (tmp_path / "draw.py").write_text("from engine.diagrams.compare import x\n")
+    (tmp_path / "compare.py").write_text("def f():\n    from engine.diagrams import draw\n")
+    imports = {
+        f"engine.diagrams.{p.stem}": _imported_modules(p) for p in sorted(tmp_path.glob("*.py"))
+    }
+    cycle = _import_cycle(imports)
+    assert cycle[0] == cycle[-1] and set(cycle) == {
+        "engine.diagrams.draw",
+        "engine.diagrams.compare",
+    }

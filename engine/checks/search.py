@@ -18,14 +18,13 @@ documented and what its size counts).
 from __future__ import annotations
 
 import os
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import clingo
-from clingo import ast
 
+from engine.dependencies import names_used
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import CASE_SPACE, DEFAULT_DIRECTORY, KnowledgeBase
 from engine.solve import Messages
@@ -49,18 +48,7 @@ def case_space_path(kb: KnowledgeBase) -> str:
 
 def policy_names(kb: KnowledgeBase, policy: str) -> set[str]:
     """Every name the rules of a policy file use (predicates and constants, not strings)."""
-    names: set[str] = set()
-
-    def collect(statement: ast.AST) -> None:
-        if statement.ast_type == ast.ASTType.Rule:
-            text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', str(statement))
-            names.update(re.findall(r"(?<![A-Za-z0-9_])[a-z_][A-Za-z0-9_]*", text))
-
-    try:
-        ast.parse_files([kb.path(f"{policy}.lp")], collect)
-    except RuntimeError as error:
-        raise KnowledgeBaseError(f"{policy}.lp cannot be parsed: {error}") from None
-    return names
+    return names_used(kb.path(f"{policy}.lp"))
 
 
 def case_space_facts(names: set[str]) -> str:

@@ -1,7 +1,7 @@
 """A case drawn on a criteria diagram: what held, what failed, what is not documented.
 
-Every node of the criteria graph carries the ASP body that makes it hold
-(engine/diagrams/graph.py). One extra solve of the knowledge base with the
+Every node of the criteria diagram carries the ASP body that makes it hold
+(engine/diagrams/build.py). One extra solve of the knowledge base with the
 case asks, per target level, which of them hold: the program text added is
 ours (`diagram_holds/2` rules and a `#show`), the case's facts are the
 validated ones. The statuses and the deciding criteria come from
@@ -16,24 +16,30 @@ undocumented for that level, as kb/completion.lp's known/1 defines them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import clingo
 
 from engine.case import Case
 from engine.determination import MEDICALLY_NECESSARY, Determination
-from engine.diagrams.draw import FALSE, TRUE, UNKNOWN, Overlay
-from engine.diagrams.graph import (
+from engine.diagrams.asp import LEVEL
+from engine.diagrams.model import (
     ALL,
+    BLOCKS,
     DEFAULT,
     EXCLUSION,
     FACT,
+    FALSE,
     HELPER,
     INDICATION,
     STATUS,
+    TRUE,
+    UNKNOWN,
+    Diagram,
+    Node,
+    Overlay,
+    State,
     status_key,
 )
-from engine.diagrams.wording import LEVEL
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import solve_once
 from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, Kind
@@ -59,11 +65,11 @@ def requested_procedure(case: Case) -> str:
     return ""
 
 
-def evaluation_program(graph: Any) -> str:
+def evaluation_program(diagram: Diagram) -> str:
     """Rules deriving diagram_holds(Node, Level) for every node that has a body."""
     lines = []
-    for node, data in graph.nodes(data=True):
-        body = data.get("evaluation", "")
+    for node, data in diagram.nodes.items():
+        body = data.evaluation
         if body:
             key = str(clingo.String(node))
             lines.append(f"diagram_holds({key},{LEVEL}) :- target({LEVEL}), {body}.")
@@ -71,31 +77,31 @@ def evaluation_program(graph: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def holding(graph: Any, case: Case, kb: KnowledgeBase) -> set[tuple[str, str]]:
+def holding(diagram: Diagram, case: Case, kb: KnowledgeBase) -> set[tuple[str, str]]:
     """(node, level) for every node whose body holds at a target level."""
-    policy = str(graph.graph["policy"])
-    atoms = solve_once(kb.files([policy]), case.program() + evaluation_program(graph))
+    policy = diagram.policy.id
+    atoms = solve_once(kb.files([policy]), case.program() + evaluation_program(diagram))
     return {
         (a.arguments[0].string, a.arguments[1].name) for a in atoms if a.name == "diagram_holds"
     }
 
 
 def case_overlay(
-    graph: Any, case: Case, kb: KnowledgeBase, determination: Determination
+    diagram: Diagram, case: Case, kb: KnowledgeBase, determination: Determination
 ) -> Overlay:
-    """The case on the policy's graph: each node's state per level, and the path
+    """The case on the policy's diagram: each node's state per level, and the path
     to each level's determination."""
-    held = holding(graph, case, kb)
+    held = holding(diagram, case, kb)
     documented = _documented_items(case)
     levels = tuple(case.targets)
-    states: dict[str, dict[str, str]] = {}
+    states: dict[str, dict[str, State]] = {}
     decided = {level: set(d.decided_by) for level, d in determination.levels.items()}
     for level in levels:
-        reading = _Reading(graph, level, held, documented, decided.get(level, set()))
-        for node in graph.nodes:
+        reading = _Reading(diagram, level, held, documented, decided.get(level, set()))
+        for node in diagram.nodes:
             states.setdefault(node, {})[level] = reading.state(node)
     statuses = {level: d.status for level, d in determination.levels.items()}
-    path = _path(graph, determination, states)
+    path = _path(diagram, determination, states)
     return Overlay(
         case=case.source,
         levels=levels,
@@ -123,67 +129,67 @@ class _Reading:
 
     def __init__(
         self,
-        graph: Any,
+        diagram: Diagram,
         level: str,
         held: set[tuple[str, str]],
         documented: Mapping[str, set[tuple[str, ...]]],
         decided: set[str],
     ) -> None:
-        self.graph = graph
+        self.diagram = diagram
         self.level = level
         self.held = held
         self.documented = documented
         self.decided = decided
-        self.states: dict[str, str] = {}
+        self.states: dict[str, State] = {}
 
-    def state(self, node: str) -> str:
+    def state(self, node: str) -> State:
         """Whether a node holds as it is labelled (a NONE-of group holds when
         none of its parts does)."""
         if node not in self.states:
             self.states[node] = FALSE  # a cycle reads as not holding
-            self.states[node] = self._state(node, self.graph.nodes[node])
+            self.states[node] = self._state(node, self.diagram.node(node))
         return self.states[node]
 
-    def _state(self, node: str, data: Mapping[str, Any]) -> str:
-        if data["kind"] == STATUS:
+    def _state(self, node: str, data: Node) -> State:
+        if data.kind == STATUS:
             return FALSE
-        if data["kind"] == DEFAULT:
-            return TRUE if data["criterion"] in self.decided else FALSE
-        if data["kind"] == FACT:
+        if data.kind == DEFAULT:
+            return TRUE if data.criterion in self.decided else FALSE
+        if data.kind == FACT:
             if (node, self.level) in self.held:
                 return TRUE
             return _unknown_or_false(data, self.level, self.documented)
         children = [
             self.state(child)
-            for child in self.graph.successors(node)
-            if self.graph.edges[node, child]["kind"] != "blocks"
+            for child in self.diagram.children(node)
+            if self.diagram.edge(node, child).kind != BLOCKS
         ]
         return self._combined(node, data, children)
 
-    def _combined(self, node: str, data: Mapping[str, Any], children: list[str]) -> str:
+    def _combined(self, node: str, data: Node, children: list[State]) -> State:
         """An ALL / ANY / NONE node: held by the solver (or by its parts when it
         has no body of its own); if not, unknown when undocumented parts could
         still make it hold."""
-        if data.get("evaluation"):
+        if data.evaluation:
             positive = (node, self.level) in self.held
-        elif data.get("gate") == ALL:
+        elif data.gate == ALL:
             positive = all(child == TRUE for child in children)
         else:
             positive = TRUE in children
-        if data["kind"] == HELPER and data["negated"]:
+        if data.kind == HELPER and data.negated:
             return FALSE if positive else TRUE
         if positive:
             return TRUE
-        if data.get("gate") == ALL:
+        if data.gate == ALL:
             return FALSE if FALSE in children or UNKNOWN not in children else UNKNOWN
         return UNKNOWN if UNKNOWN in children else FALSE
 
 
 def _unknown_or_false(
-    data: Mapping[str, Any], level: str, documented: Mapping[str, set[tuple[str, ...]]]
-) -> str:
+    data: Node, level: str, documented: Mapping[str, set[tuple[str, ...]]]
+) -> State:
     """A fact that does not hold: unknown if it reads an undocumented item."""
-    for predicate in data.get("open_items", ()):
+    for predicate in data.open_items:
         if not _known(predicate, level, documented):
             return UNKNOWN
     return FALSE
@@ -214,28 +220,30 @@ def _documented_items(case: Case) -> dict[str, set[tuple[str, ...]]]:
 
 
 def _path(
-    graph: Any, determination: Determination, states: Mapping[str, Mapping[str, str]]
+    diagram: Diagram, determination: Determination, states: Mapping[str, Mapping[str, State]]
 ) -> set[str]:
     """The nodes and statuses that led to each level's determination."""
     path: set[str] = set()
     for level, outcome in determination.levels.items():
         path.add(status_key(outcome.status))
-        for node, data in graph.nodes(data=True):
-            if (
-                data["kind"] in (INDICATION, EXCLUSION, DEFAULT)
-                and data.get("criterion") in outcome.decided_by
-            ):
-                if data["kind"] == INDICATION and outcome.status != MEDICALLY_NECESSARY:
+        for node, data in diagram.nodes.items():
+            decisive = data.kind in (INDICATION, EXCLUSION, DEFAULT)
+            if decisive and data.criterion in outcome.decided_by:
+                if data.kind == INDICATION and outcome.status != MEDICALLY_NECESSARY:
                     continue
-                _follow(graph, node, level, states, path)
+                _follow(diagram, node, level, states, path)
     return path
 
 
 def _follow(
-    graph: Any, node: str, level: str, states: Mapping[str, Mapping[str, str]], path: set[str]
+    diagram: Diagram,
+    node: str,
+    level: str,
+    states: Mapping[str, Mapping[str, State]],
+    path: set[str],
 ) -> None:
     if node in path or states.get(node, {}).get(level) != TRUE:
         return
     path.add(node)
-    for child in graph.successors(node):
-        _follow(graph, child, level, states, path)
+    for child in diagram.children(node):
+        _follow(diagram, child, level, states, path)

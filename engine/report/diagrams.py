@@ -41,8 +41,8 @@ def policy_diagrams(
     criterion)` gives the link target of a criterion's box (None: no link)."""
     import graphviz
 
-    from engine.diagrams.draw import output, policy_drawings
-    from engine.diagrams.graph import read_knowledge
+    from engine.diagrams.knowledge import read_knowledge
+    from engine.diagrams.output import output, policy_drawings
 
     knowledge = read_knowledge(kb, list(policies))
     found: dict[str, list[Diagram]] = {policy: [] for policy in policies}

@@ -49,7 +49,7 @@ def gather(
     progress: Callable[[str], None] = lambda _: None,
 ) -> Site:
     """Every page's data, from the engine's own functions."""
-    from engine.diagrams.draw import effective_text
+    from engine.diagrams.wording import effective_text
     from engine.query import describe_policies
     from engine.rules import read_catalogue
 

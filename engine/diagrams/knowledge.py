@@ -1,0 +1,87 @@
+"""What diagrams read from the knowledge base: its rules, its static facts,
+and which case-vocabulary predicates each derived predicate reads.
+
+The dependency analysis itself is engine/dependencies.py's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+import clingo
+
+from engine.dependencies import Dependencies
+from engine.determination import PolicyInfo, read_policies
+from engine.knowledge_base import PROLOGUE, KnowledgeBase
+from engine.rules import Catalogue, read_catalogue
+from engine.solve import solve_once
+from engine.vocabulary import PREDICATES, Kind
+from engine.wording import Tables
+
+DOCUMENTATION = frozenset(p.name for p in PREDICATES if p.kind == Kind.DOCUMENTATION)
+CASE_PREDICATES = frozenset(p.name for p in PREDICATES)
+
+
+class Knowledge(NamedTuple):
+    """What diagrams read from the knowledge base: its rules and static facts."""
+
+    catalogue: Catalogue
+    tables: Tables
+    static: frozenset[str]  # predicates whose atoms no case fact can change
+    depends: Mapping[str, frozenset[str]]  # predicate -> case predicates it reads
+    policies: Mapping[str, PolicyInfo]
+
+
+def read_knowledge(kb: KnowledgeBase | None = None, policies: list[str] | None = None) -> Knowledge:
+    kb = kb or KnowledgeBase()
+    chosen = policies or kb.policy_ids()
+    catalogue = read_catalogue(kb, chosen)
+    atoms = solve_once([kb.path(PROLOGUE), *(kb.path(f"{p}.lp") for p in chosen)], "")
+    tables = _tables(atoms)
+    dependencies = Dependencies.of_files([kb.path(PROLOGUE)])
+    dependencies.add(
+        (helper.head, {b.predicate.lstrip("-") for b in helper.body if b.predicate})
+        for helper in catalogue.helpers
+    )
+    static = dependencies.unchanged_by(CASE_PREDICATES, tables.atoms)
+    depends = dependencies.behind_each(CASE_PREDICATES)
+    return Knowledge(catalogue, tables, static, depends, read_policies(atoms))
+
+
+def _text(symbol: clingo.Symbol) -> str:
+    return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
+
+
+def _tables(atoms: Sequence[clingo.Symbol]) -> Tables:
+    by_name: dict[str, list[tuple[str, ...]]] = {}
+    for atom in atoms:
+        by_name.setdefault(atom.name, []).append(tuple(_text(a) for a in atom.arguments))
+    levels = by_name.get("level", [])
+    order = {name: int(index) for name, _region, index in levels}
+    region = {name: region for name, region, _index in levels}
+    return Tables(by_name, order, region)
+
+
+def depends_on(knowledge: Knowledge, predicate: str) -> frozenset[str]:
+    """The case-vocabulary predicates a (possibly derived) predicate reads."""
+    name = predicate.lstrip("-")
+    if name in CASE_PREDICATES:
+        return frozenset({name})
+    return knowledge.depends.get(name, frozenset())
+
+
+def reads(knowledge: Knowledge, predicates: Iterable[str]) -> tuple[str, ...]:
+    """Every case-vocabulary predicate some predicates read (directly or derived)."""
+    found = {name for predicate in predicates for name in depends_on(knowledge, predicate)}
+    return tuple(sorted(found))
+
+
+def open_items(knowledge: Knowledge, predicates: Iterable[str]) -> tuple[str, ...]:
+    """The documentation predicates (open: unstated is unknown) some predicates read."""
+    found: dict[str, None] = {}
+    for predicate in predicates:
+        for name in sorted(depends_on(knowledge, predicate)):
+            if name in DOCUMENTATION:
+                found[name] = None
+    return tuple(found)
