@@ -158,7 +158,15 @@ def whatif(
 
     try:
         case = read_case_file(file)
-        result = what_if(case, add, remove, _knowledge_base(kb), policy, closed_world=closed_world)
+        result = what_if(
+            case,
+            add,
+            remove,
+            _knowledge_base(kb),
+            policy,
+            closed_world=closed_world,
+            explain=output == Format.json,  # JSON carries explanations, as kb query's does
+        )
     except PolicyKbError as error:
         raise _fail(error) from None
     sys.stdout.write(whatif_json(result) if output == Format.json else whatif_text(result))
