@@ -348,10 +348,19 @@ class PolicyCheck:
         self.rules = catalogue.rules_of(policy)
         self.checks = CheckProgram(kb)
         self.name = clingo.Function(policy)
-        program = [
+        self.search = WitnessSearch(kb, [policy], self._program(), levels=levels)
+        # The search stays within the policy's (chosen) procedures.
+        chosen, everywhere = procedures
+        self.procedures = chosen
+        self.outside = tuple(_procedure(p) for p in PROCEDURES if p not in chosen)
+        self.nowhere = tuple(_procedure(p) for p in PROCEDURES if p not in everywhere)
+
+    def _program(self) -> list[ast.AST]:
+        """The policy's checks, a check_fired("<rule id>") whenever a rule's body
+        holds for an addressed request, and the requirements goals name."""
+        return [
             *_fewest_exclusions(self.checks),
             *self.checks.part("policy", self.name),
-            # check_fired("<rule id>") whenever a rule's body holds for an addressed request.
             *(
                 statement
                 for rule in self.rules
@@ -366,12 +375,6 @@ class PolicyCheck:
                 for statement in indication.requirements(self.checks, row)
             ),
         ]
-        self.search = WitnessSearch(kb, [policy], program, levels=levels)
-        # The search stays within the policy's (chosen) procedures.
-        chosen, everywhere = procedures
-        self.procedures = chosen
-        self.outside = tuple(_procedure(p) for p in PROCEDURES if p not in chosen)
-        self.nowhere = tuple(_procedure(p) for p in PROCEDURES if p not in everywhere)
 
     def conflicts(self) -> Iterator[Conflict]:
         goal = Goal("conflict", self.name, forbid=self.outside)

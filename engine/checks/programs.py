@@ -7,22 +7,23 @@ by values, and, in the template parts `fired(p, rule)` and
 `near(p, rule, condition)`, the placeholder `check_rule_body` replaced by
 the body of a rule of the knowledge base as clingo parsed it.
 
-Why not clingo's own `ground([("pair", [Function(a), Function(b)])])` (or
-loading kb/checks.lp into the Control): either numbers the ground program
-differently from the same rules with their values written in, and clasp
-then returns another of the equally minimal witnesses (measured on the five
-policies: 1,007 of the 1,196 differences' witnesses change, and 146 of the
-153 conflicts'). The statements built here are exactly the rules with their
-values written in, so `kb check` finds the same witnesses as when its
-programs were text; tests/test_checks.py pins some of them.
+Why not clingo's own `ground([("pair", [Function(a), Function(b)])])`, or
+loading kb/checks.lp into the Control, or one `#external` with a condition
+for every key: each numbers the ground program differently from the same
+rules with their values written in, and clasp then returns another of the
+equally minimal witnesses (the findings stay the same; with all three,
+1,007 of the 1,196 differences' witnesses and 146 of the 153 conflicts'
+changed). The statements built here are the rules with their values
+written in, added in the order the programs had when they were text, so
+`kb check` finds the same witnesses; tests/test_check_programs.py pins some.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 import clingo
 from clingo import ast
@@ -43,12 +44,20 @@ def shared_path(kb: KnowledgeBase, name: str) -> str:
     return own if os.path.isfile(own) else os.path.join(DEFAULT_DIRECTORY, name)
 
 
+# Where a parameter stands in a statement: the child (attribute, index or
+# None) to follow at each level down to its term.
+Path = tuple[tuple[str, int | None], ...]
+
+
 class Template(NamedTuple):
-    """A part of kb/checks.lp as written: its parameters and its statements."""
+    """A part of kb/checks.lp as written: its parameters, its statements and,
+    per statement, where each parameter stands in it (found once, so that
+    instantiating a part thousands of times per search stays cheap)."""
 
     name: str
     parameters: tuple[str, ...]
     rules: tuple[ast.AST, ...]
+    slots: tuple[tuple[tuple[Path, str], ...], ...]
 
 
 class CheckProgram:
@@ -60,7 +69,11 @@ class CheckProgram:
     def part(self, name: str, *values: clingo.Symbol) -> list[ast.AST]:
         """The rules of part `name`, its parameters replaced by `values`."""
         found = _part(self.path, name)
-        return [_substitute(rule, self._bindings(found, values)) for rule in found.rules]
+        bindings = self._bindings(found, values)
+        return [
+            _substitute(rule, slots, bindings)
+            for rule, slots in zip(found.rules, found.slots, strict=True)
+        ]
 
     def spliced(
         self, name: str, values: Sequence[clingo.Symbol], body: Sequence[ast.AST]
@@ -69,7 +82,10 @@ class CheckProgram:
         placeholder by `body` (the body literals of another rule)."""
         found = _part(self.path, name)
         bindings = self._bindings(found, values)
-        return [_with_body(_substitute(rule, bindings), body) for rule in found.rules]
+        return [
+            _with_body(_substitute(rule, slots, bindings), body)
+            for rule, slots in zip(found.rules, found.slots, strict=True)
+        ]
 
     def _bindings(
         self, found: Template, values: Sequence[clingo.Symbol]
@@ -100,29 +116,52 @@ def _part(path: str, name: str) -> Template:
             rules.append(statement)
     if parameters is None or not rules:
         raise KnowledgeBaseError(f"{path}: no part '#program {name}' with statements")
-    return Template(name, parameters, tuple(rules))
+    slots = tuple(tuple(_slots(rule, set(parameters), ())) for rule in rules)
+    return Template(name, parameters, tuple(rules), slots)
 
 
-class _Bind(ast.Transformer):
-    """Replaces the constants that name parameters by their values."""
+def _slots(node: ast.AST, parameters: set[str], path: Path) -> Iterator[tuple[Path, str]]:
+    """Where the constants that name parameters stand in a statement."""
+    if node.ast_type == ast.ASTType.SymbolicTerm:
+        symbol = node.symbol
+        constant = symbol.type == clingo.SymbolType.Function and not symbol.arguments
+        if constant and symbol.name in parameters:
+            yield path, symbol.name
+        return
+    for key in node.child_keys:
+        child = getattr(node, key)
+        if isinstance(child, ast.AST):
+            yield from _slots(child, parameters, (*path, (key, None)))
+        elif child is not None:
+            for index, item in enumerate(child):
+                yield from _slots(item, parameters, (*path, (key, index)))
 
-    def __init__(self, bindings: dict[str, clingo.Symbol]) -> None:
-        self._bindings = bindings
 
-    def visit_SymbolicTerm(self, term: ast.AST) -> ast.AST:  # noqa: N802 (clingo's name)
-        symbol = term.symbol
-        if symbol.type == clingo.SymbolType.Function and not symbol.arguments:
-            value = self._bindings.get(symbol.name)
-            if value is not None:
-                return term.update(symbol=value)
-        return term
-
-
-def _substitute(rule: ast.AST, bindings: dict[str, clingo.Symbol]) -> ast.AST:
-    if not bindings:
-        return rule
-    bound: ast.AST = _Bind(bindings)(rule)
-    return bound
+def _substitute(
+    node: ast.AST, slots: Sequence[tuple[Path, str]], bindings: dict[str, clingo.Symbol]
+) -> ast.AST:
+    """The node with the terms at the slots' paths replaced by their values:
+    each node on the way rebuilt once, whatever the number of slots below it."""
+    if not slots:
+        return node
+    if not slots[0][0]:
+        return node.update(symbol=bindings[slots[0][1]])
+    below: dict[str, dict[int | None, list[tuple[Path, str]]]] = {}
+    for path, parameter in slots:
+        (key, index), rest = path[0], path[1:]
+        below.setdefault(key, {}).setdefault(index, []).append((rest, parameter))
+    changes: dict[str, Any] = {}
+    for key, by_index in below.items():
+        child = getattr(node, key)
+        if None in by_index:
+            changes[key] = _substitute(child, by_index[None], bindings)
+        else:
+            items = list(child)
+            for index, inner in by_index.items():
+                assert index is not None
+                items[index] = _substitute(items[index], inner, bindings)
+            changes[key] = items
+    return node.update(**changes)
 
 
 def _with_body(rule: ast.AST, body: Sequence[ast.AST]) -> ast.AST:

@@ -38,6 +38,7 @@ READ_ON_DEMAND = tuple(
     p.name for p in PREDICATES if p.kind == Kind.DOCUMENTATION and p.name not in ALWAYS_STATED
 )
 _KIND_ORDER = {Kind.PICTURE: 0, Kind.EXCLUSION: 1, Kind.DOCUMENTATION: 2}
+_CASE_PREDICATES = sorted({name for name, _arity in BY_SIGNATURE})
 _PREDICATE_ORDER = {p.name: i for i, p in enumerate(PREDICATES)}
 
 
@@ -104,10 +105,11 @@ class Answer(NamedTuple):
     """A witness with the atoms of its answer set (statuses, criteria, keys)."""
 
     witness: Witness
-    atoms: dict[str, list[Sequence[clingo.Symbol]]]  # name -> argument lists
+    atoms: dict[str, list[clingo.Symbol]]  # name -> the atoms of that name
 
     def values(self, name: str) -> list[Sequence[clingo.Symbol]]:
-        return self.atoms.get(name, [])
+        """The argument lists of the (positive) atoms of a predicate."""
+        return [atom.arguments for atom in self.atoms.get(name, ()) if atom.positive]
 
 
 class Goal(NamedTuple):
@@ -221,20 +223,26 @@ def keys(answer: Answer, goal: Goal) -> list[clingo.Symbol]:
 
 
 def answer_from(symbols: list[clingo.Symbol]) -> Answer:
-    atoms: dict[str, list[Sequence[clingo.Symbol]]] = defaultdict(list)
-    facts = []
+    """The witness and atoms of a model. Only the names of most atoms are read
+    (an answer set holds thousands; reading each one's arguments was most of
+    the time of a search)."""
+    atoms: dict[str, list[clingo.Symbol]] = defaultdict(list)
     for symbol in symbols:
-        if symbol.positive:
-            atoms[symbol.name].append(symbol.arguments)
-        if (symbol.name, len(symbol.arguments)) in BY_SIGNATURE:
-            facts.append(symbol)
+        atoms[symbol.name].append(symbol)
+    found = Answer(Witness((), ()), dict(atoms))
+    facts = [
+        symbol
+        for name in _CASE_PREDICATES
+        for symbol in atoms.get(name, ())
+        if (name, len(symbol.arguments)) in BY_SIGNATURE
+    ]
     ordered = sorted(facts, key=_fact_order)
-    counted = {_counted_fact(term) for (term,) in atoms.get("counted", [])}
+    counted = {_counted_fact(term) for (term,) in found.values("counted")}
     witness = Witness(
         tuple(str(fact) for fact in ordered),
         tuple(str(fact) for fact in ordered if fact in counted),
     )
-    return Answer(witness, dict(atoms))
+    return found._replace(witness=witness)
 
 
 def _counted_fact(term: clingo.Symbol) -> clingo.Symbol:
