@@ -38,12 +38,6 @@ PLACEHOLDER = "check_rule_body"
 SWITCHES = "switches"
 
 
-def shared_path(kb: KnowledgeBase, name: str) -> str:
-    """A shared program of the knowledge base's own, else the installed one."""
-    own = kb.path(name)
-    return own if os.path.isfile(own) else os.path.join(DEFAULT_DIRECTORY, name)
-
-
 # Where a parameter stands in a statement: the child (attribute, index or
 # None) to follow at each level down to its term.
 Path = tuple[tuple[str, int | None], ...]
@@ -64,7 +58,8 @@ class CheckProgram:
     """The parts of a knowledge base's kb/checks.lp (else the installed one)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.path = shared_path(kb, CHECKS)
+        own = kb.path(CHECKS)
+        self.path = own if os.path.isfile(own) else os.path.join(DEFAULT_DIRECTORY, CHECKS)
 
     def part(self, name: str, *values: clingo.Symbol) -> list[ast.AST]:
         """The rules of part `name`, its parameters replaced by `values`."""

@@ -17,6 +17,7 @@ documented and what its size counts).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,9 +26,9 @@ from typing import NamedTuple
 import clingo
 from clingo import ast
 
-from engine.checks.programs import SWITCHES, CheckProgram, shared_path
+from engine.checks.programs import SWITCHES, CheckProgram
 from engine.errors import KnowledgeBaseError
-from engine.knowledge_base import CASE_SPACE, KnowledgeBase
+from engine.knowledge_base import CASE_SPACE, DEFAULT_DIRECTORY, KnowledgeBase
 from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE, LEVELS, PREDICATES, Kind
 
@@ -38,8 +39,13 @@ READ_ON_DEMAND = tuple(
     p.name for p in PREDICATES if p.kind == Kind.DOCUMENTATION and p.name not in ALWAYS_STATED
 )
 _KIND_ORDER = {Kind.PICTURE: 0, Kind.EXCLUSION: 1, Kind.DOCUMENTATION: 2}
-_CASE_PREDICATES = sorted({name for name, _arity in BY_SIGNATURE})
 _PREDICATE_ORDER = {p.name: i for i, p in enumerate(PREDICATES)}
+
+
+def case_space_path(kb: KnowledgeBase) -> str:
+    """The knowledge base's own case space, else the installed one."""
+    own = kb.path(CASE_SPACE)
+    return own if os.path.isfile(own) else os.path.join(DEFAULT_DIRECTORY, CASE_SPACE)
 
 
 def policy_names(kb: KnowledgeBase, policy: str) -> set[str]:
@@ -145,7 +151,7 @@ class WitnessSearch:
     ) -> None:
         names = set().union(*(policy_names(kb, p) for p in policies))
         checks = CheckProgram(kb)
-        files = [*kb.files(list(policies)), shared_path(kb, CASE_SPACE)]
+        files = [*kb.files(list(policies)), case_space_path(kb)]
         self._solver = Solver(
             files,
             "",
@@ -220,6 +226,10 @@ def keys(answer: Answer, goal: Goal) -> list[clingo.Symbol]:
         for kind, scope, detail in answer.values("check_key")
         if kind.name == goal.kind and scope == goal.scope
     ]
+
+
+# The predicates of the case vocabulary: the facts of a witness.
+_CASE_PREDICATES = sorted({name for name, _arity in BY_SIGNATURE})
 
 
 def answer_from(symbols: list[clingo.Symbol]) -> Answer:
