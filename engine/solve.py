@@ -35,9 +35,15 @@ class Messages:
 
 @functools.cache
 def statements(path: str) -> tuple[ast.AST, ...]:
-    """A file's statements, parsed once per process."""
+    """A file's statements, parsed once per process; a file clingo cannot
+    parse is a KnowledgeBaseError naming the file, the line and the problem."""
     found: list[ast.AST] = []
-    ast.parse_files([path], found.append)
+    problems: list[str] = []
+    try:
+        ast.parse_files([path], found.append, logger=lambda _code, text: problems.append(text))
+    except RuntimeError as error:
+        first = problems[0].strip().splitlines()[0] if problems else f"{path}: {error}"
+        raise KnowledgeBaseError(first.replace(": error: ", ": ", 1)) from None
     return tuple(found)
 
 

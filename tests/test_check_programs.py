@@ -10,6 +10,9 @@ witnesses are as small and update the pins.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import clingo
 import pytest
 from clingo import ast
@@ -17,7 +20,7 @@ from clingo import ast
 from engine.checks.findings import PolicyCheck, differences_between
 from engine.checks.programs import CheckProgram
 from engine.errors import KnowledgeBaseError
-from engine.knowledge_base import KnowledgeBase
+from engine.knowledge_base import DEFAULT_DIRECTORY, KnowledgeBase
 from engine.rules import read_catalogue
 
 KB = KnowledgeBase()
@@ -132,3 +135,18 @@ def test_the_dead_rule_of_providence_keeps_its_relaxation_and_status() -> None:
         "procedure(kyphoplasty)", "target(l1)", "fracture(l1,other)", "onset_days(l1,183)",
         "imaging(l1,none)", "pain_severity(mild)",
     )  # fmt: skip
+
+
+def test_a_check_program_clingo_cannot_parse_is_refused_with_its_file_and_line(
+    tmp_path: Path,
+) -> None:
+    for name in ("concepts.lp", "determination.lp"):
+        shutil.copy(Path(DEFAULT_DIRECTORY) / name, tmp_path / name)
+    text = (Path(DEFAULT_DIRECTORY) / "checks.lp").read_text()
+    broken = text.replace("check_differ :- addressed(a),", "check_differ :- addressed(a),,", 1)
+    assert broken != text
+    (tmp_path / "checks.lp").write_text(broken)
+    line = next(i for i, t in enumerate(broken.splitlines(), 1) if "addressed(a),," in t)
+    checks = CheckProgram(KnowledgeBase(str(tmp_path)))
+    with pytest.raises(KnowledgeBaseError, match=rf"checks\.lp:{line}:\d+-\d+: syntax error"):
+        checks.part("pair", clingo.Function("x"), clingo.Function("y"))

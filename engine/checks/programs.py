@@ -95,10 +95,7 @@ class CheckProgram:
 
 @functools.cache
 def _part(path: str, name: str) -> Template:
-    try:
-        parsed = statements(path)
-    except RuntimeError as error:
-        raise KnowledgeBaseError(f"{path} cannot be parsed: {error}") from None
+    parsed = statements(path)
     parameters: tuple[str, ...] | None = None
     rules: list[ast.AST] = []
     current = ""
