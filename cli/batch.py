@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.options import ClosedWorldOption, KbOption, PolicyOption, WorkersOption
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -23,23 +25,13 @@ def batch_command(
         str, typer.Argument(metavar="INPUT", help="A directory of .lp cases or a .jsonl file.")
     ],
     out: Annotated[str, typer.Option("--out", help="OUT.jsonl (default), OUT.csv or OUT.parquet.")],
-    policy: Annotated[
-        list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
-    ] = None,
-    closed_world: Annotated[
-        bool, typer.Option("--closed-world", help="Treat every undocumented item as false.")
-    ] = False,
+    policy: PolicyOption = None,
+    closed_world: ClosedWorldOption = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add each determination's explanation (slower).")
     ] = False,
-    kb: Annotated[
-        str | None,
-        typer.Option("--kb", help="Knowledge base directory (default: the installed kb/)."),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", min=1, help="Worker processes (default: one per CPU)."),
-    ] = None,
+    kb: KbOption = None,
+    workers: WorkersOption = None,
     scheduler: Annotated[
         str | None,
         typer.Option(

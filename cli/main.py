@@ -12,6 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.options import (
+    CaseFileArgument,
+    ClosedWorldOption,
+    Format,
+    FormatOption,
+    JobsOption,
+    KbOption,
+    PolicyOption,
+)
 from engine.errors import CaseError, KnowledgeBaseError, PolicyKbError, UnknownPolicyError
 from engine.vocabulary import PROCEDURES
 
@@ -26,24 +35,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
-KbOption = Annotated[
-    str | None,
-    typer.Option("--kb", help="Knowledge base directory (default: the installed kb/)."),
-]
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
-PolicyOption = Annotated[
-    list[str] | None, typer.Option("--policy", help="Only this policy (repeatable).")
-]
-ClosedWorldOption = Annotated[
-    bool, typer.Option("--closed-world", help="Treat every undocumented item as false.")
-]
 
 
 def _fail(error: PolicyKbError) -> typer.Exit:
@@ -121,7 +112,7 @@ class ExplainFormat(StrEnum):
 
 @app.command(name="explain")
 def explain_command(
-    file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
+    file: CaseFileArgument,
     policy: Annotated[str, typer.Option("--policy", help="The policy to explain.")],
     output: Annotated[
         ExplainFormat, typer.Option("--format", help="Output format.")
@@ -153,7 +144,7 @@ def explain_command(
 
 @app.command()
 def whatif(
-    file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
+    file: CaseFileArgument,
     add: Annotated[str, typer.Option("--add", help="Facts to add, e.g. 'therapy_failed.'")] = "",
     remove: Annotated[str, typer.Option("--remove", help="Facts to remove.")] = "",
     policy: PolicyOption = None,
@@ -167,7 +158,15 @@ def whatif(
 
     try:
         case = read_case_file(file)
-        result = what_if(case, add, remove, _knowledge_base(kb), policy, closed_world=closed_world)
+        result = what_if(
+            case,
+            add,
+            remove,
+            _knowledge_base(kb),
+            policy,
+            closed_world=closed_world,
+            explain=output == Format.json,  # JSON carries explanations, as kb query's does
+        )
     except PolicyKbError as error:
         raise _fail(error) from None
     sys.stdout.write(whatif_json(result) if output == Format.json else whatif_text(result))
@@ -175,7 +174,7 @@ def whatif(
 
 @app.command()
 def validate(
-    file: Annotated[str, typer.Argument(help="Case file (.lp), or - for stdin.")],
+    file: CaseFileArgument,
 ) -> None:
     """Check a case file against the case vocabulary, without solving."""
     from engine.case import read_case_file
@@ -267,10 +266,7 @@ def check(
         typer.Option("--levels", min=1, max=6, help="Target levels a case may have (at most)."),
     ] = 1,
     output: FormatOption = Format.text,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", min=1, help="Worker processes (default: one per CPU)."),
-    ] = None,
+    jobs: JobsOption = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", help="After the summary, every finding with its witness.")
     ] = False,

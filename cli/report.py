@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cli.options import KbOption
 from engine.errors import PolicyKbError
 
 
@@ -23,10 +24,7 @@ def report_command(
             "or in the current directory, if there).",
         ),
     ] = None,
-    kb: Annotated[
-        str | None,
-        typer.Option("--kb", help="Knowledge base directory (default: the installed kb/)."),
-    ] = None,
+    kb: KbOption = None,
 ) -> None:
     """The committee report: each policy's criteria beside their rules, interpretations,
     diagrams and boundary cases; the interpretation register; the findings of kb check."""

@@ -15,7 +15,8 @@ PROLOGUE = "concepts.lp"
 EPILOGUE = "determination.lp"
 COMPLETION = "completion.lp"
 CASE_SPACE = "case_space.lp"  # the generator of valid cases used by `kb check`
-SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE)
+CHECKS = "checks.lp"  # the questions `kb check` asks of the case space
+SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE, CHECKS)
 
 
 class KnowledgeBase:

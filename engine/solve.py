@@ -35,9 +35,15 @@ class Messages:
 
 @functools.cache
 def statements(path: str) -> tuple[ast.AST, ...]:
-    """A file's statements, parsed once per process."""
+    """A file's statements, parsed once per process; a file clingo cannot
+    parse is a KnowledgeBaseError naming the file, the line and the problem."""
     found: list[ast.AST] = []
-    ast.parse_files([path], found.append)
+    problems: list[str] = []
+    try:
+        ast.parse_files([path], found.append, logger=lambda _code, text: problems.append(text))
+    except RuntimeError as error:
+        first = problems[0].strip().splitlines()[0] if problems else f"{path}: {error}"
+        raise KnowledgeBaseError(first.replace(": error: ", ": ", 1)) from None
     return tuple(found)
 
 
@@ -53,7 +59,8 @@ class Solver:
 
     With `shown`, the files' own #show statements are dropped and `shown`
     (e.g. "#show item/1.") decides what each model shows: a search reads
-    only the atoms it needs.
+    only the atoms it needs. `statements` (clingo AST, e.g. rules built from
+    the knowledge base's own) are added to the base program after the files.
     """
 
     def __init__(
@@ -63,6 +70,7 @@ class Solver:
         options: Sequence[str] = (),
         *,
         shown: str | None = None,
+        statements: Sequence[ast.AST] = (),
     ) -> None:
         self._messages = Messages()
         # --warn=none: the knowledge base reads case predicates a case may not
@@ -73,8 +81,9 @@ class Solver:
             if shown is None:
                 for path in files:
                     self._control.load(path)
+                self._build([], statements)
             else:
-                self._build(files)
+                self._build(files, statements)
                 self._control.add("base", [], shown)
             self._control.add("base", [], facts)
             self._control.ground([("base", [])])
@@ -82,12 +91,40 @@ class Solver:
             message = self._describe("the knowledge base failed to load", error)
             raise KnowledgeBaseError(message) from None
 
-    def _build(self, files: Sequence[str]) -> None:
-        """The files' statements without their #show statements."""
+    def _build(self, files: Sequence[str], statements: Sequence[ast.AST]) -> None:
+        """The files' statements without their #show statements, then `statements`."""
+        if not files and not statements:
+            return
         with ast.ProgramBuilder(self._control) as builder:
             for path in files:
                 for statement in _statements_unshown(path):
                     builder.add(statement)
+            if statements:
+                # Into the base program, whatever part the files ended in.
+                builder.add(ast.Program(statements[0].location, "base", []))
+            for statement in statements:
+                builder.add(statement)
+
+    def ground_part(self, name: str, statements: Sequence[ast.AST]) -> None:
+        """Add `statements` as the part `name` and ground it: a later step, which
+        may use the atoms grounded so far (e.g. as the domain of #external)."""
+        try:
+            with ast.ProgramBuilder(self._control) as builder:
+                if statements:
+                    builder.add(ast.Program(statements[0].location, name, []))
+                for statement in statements:
+                    builder.add(statement)
+            self._control.ground([(name, [])])
+        except RuntimeError as error:
+            message = self._describe("the knowledge base failed to ground", error)
+            raise KnowledgeBaseError(message) from None
+
+    def set_optimisation(self, mode: str) -> None:
+        """clingo's --opt-mode for the next solve calls ('opt': the last model
+        is optimal; 'ignore': the first model, whatever its cost)."""
+        solve = self._control.configuration.solve
+        assert isinstance(solve, clingo.Configuration)
+        solve.opt_mode = mode
 
     def is_external(self, symbol: clingo.Symbol) -> bool:
         atom = self._control.symbolic_atoms[symbol]
@@ -104,9 +141,11 @@ class Solver:
     def has_atom(self, symbol: clingo.Symbol) -> bool:
         return self._control.symbolic_atoms[symbol] is not None
 
-    def atoms_of(self, name: str, arity: int) -> list[clingo.Symbol]:
-        """Every ground atom of a predicate, in the grounded program."""
-        return sorted(a.symbol for a in self._control.symbolic_atoms.by_signature(name, arity))
+    def atoms_of(self, name: str, arity: int, *, ordered: bool = True) -> list[clingo.Symbol]:
+        """Every ground atom of a predicate, in the grounded program: sorted, or
+        unless `ordered` in the order they were grounded."""
+        found = [a.symbol for a in self._control.symbolic_atoms.by_signature(name, arity)]
+        return sorted(found) if ordered else found
 
     def set_enumeration(self, mode: str, project: str) -> None:
         """clingo's --enum-mode and --project for the next solve calls."""
@@ -142,16 +181,21 @@ class Solver:
         return None if atom is None else atom.literal
 
     def last_model(
-        self, assumptions: Sequence[tuple[clingo.Symbol, bool] | int], limit: int = 0
+        self,
+        assumptions: Sequence[tuple[clingo.Symbol, bool] | int],
+        limit: int = 0,
+        *,
+        every_atom: bool = False,
     ) -> list[clingo.Symbol] | None:
         """The shown atoms of the last model (in brave mode: the brave
-        consequences), under signed assumptions (or solver literals, negative
-        for false); None if there is none."""
+        consequences; when optimising: an optimal model), under signed
+        assumptions (or solver literals, negative for false); None if there is
+        none. With `every_atom`, every atom of the model, shown or not."""
         shown: list[clingo.Symbol] | None = None
         try:
             with self._control.solve(assumptions=list(assumptions), yield_=True) as handle:
                 for count, model in enumerate(handle, start=1):
-                    shown = model.symbols(shown=True)
+                    shown = model.symbols(atoms=True) if every_atom else model.symbols(shown=True)
                     if limit and count >= limit:
                         break
         except RuntimeError as error:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.case import Case, read_facts, revise
 from engine.determination import Determination
 from engine.knowledge_base import KnowledgeBase
-from engine.query import determine
+from engine.query import determine, determine_and_explain
 from engine.render import level_summary
 from engine.wording import status_words, wrapped
+
+if TYPE_CHECKING:
+    from engine.explanation.tree import Explanation
 
 
 class Change(NamedTuple):
@@ -18,6 +21,9 @@ class Change(NamedTuple):
 
     before: Determination
     after: Determination
+    # With `explain`: why and why not, as kb query gives them (JSON carries them).
+    before_explained: Explanation | None = None
+    after_explained: Explanation | None = None
 
     @property
     def changed(self) -> bool:
@@ -44,14 +50,23 @@ def what_if(
     policies: Sequence[str] | None = None,
     *,
     closed_world: bool = False,
+    explain: bool = False,
 ) -> WhatIf:
-    """Both evaluations; `add` and `remove` are facts in the case vocabulary."""
+    """Both evaluations; `add` and `remove` are facts in the case vocabulary.
+    With `explain`, each with its explanation (as `kb query --explain`)."""
     added = read_facts(add, "--add") if add.strip() else []
     removed = read_facts(remove, "--remove") if remove.strip() else []
     revised = revise(case, added, removed)
-    before = determine(case, kb, policies, closed_world=closed_world)
-    after = determine(revised, kb, policies, closed_world=closed_world)
-    changes = tuple(Change(b, a) for b, a in zip(before, after, strict=True))
+    if explain:
+        before, before_why = determine_and_explain(case, kb, policies, closed_world=closed_world)
+        after, after_why = determine_and_explain(revised, kb, policies, closed_world=closed_world)
+        changes = tuple(
+            Change(*pair) for pair in zip(before, after, before_why, after_why, strict=True)
+        )
+    else:
+        before = determine(case, kb, policies, closed_world=closed_world)
+        after = determine(revised, kb, policies, closed_world=closed_world)
+        changes = tuple(Change(b, a) for b, a in zip(before, after, strict=True))
     return WhatIf(
         case,
         revised,
@@ -103,8 +118,10 @@ def whatif_json(result: WhatIf) -> str:
             {
                 "policy": change.after.policy.id,
                 "changed": change.changed,
-                "before": determination_json(change.before, case=result.case),
-                "after": determination_json(change.after, case=result.revised),
+                "before": determination_json(
+                    change.before, change.before_explained, case=result.case
+                ),
+                "after": determination_json(change.after, change.after_explained, result.revised),
             }
             for change in result.changes
         ],

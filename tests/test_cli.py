@@ -258,3 +258,22 @@ def test_whatif_command() -> None:
     refused = kb("whatif", str(EXAMPLES / "myeloma_l2_kyphoplasty.lp"), "--add", "target(l9).")
     assert refused.returncode == 2
     assert "'l9' is not a level" in refused.stderr
+
+
+def test_whatif_json_says_what_query_json_says(tmp_path: Path) -> None:
+    """Before and after, each policy's determination reads as `kb query --format json`
+    gives it for that case: unmet indications, why and assumed absences included
+    (whatif JSON gave an empty `unmet` where query JSON gave three)."""
+    case = EXAMPLES / "undocumented_osteoporotic_l1.lp"
+    revised = tmp_path / "revised.lp"
+    revised.write_text(case.read_text() + "pain_concordant(l1).\n")
+    result = kb("whatif", str(case), "--add", "pain_concordant(l1).", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    changes = json.loads(result.stdout)["changes"]
+    for which, path in (("before", case), ("after", revised)):
+        query = kb("query", "--facts", str(path), "--format", "json")
+        assert query.returncode == 0, query.stderr
+        expected = json.loads(query.stdout)["determinations"]
+        assert [change[which] for change in changes] == expected, which
+    unmet = [level["unmet"] for change in changes for level in change["before"]["levels"]]
+    assert any(unmet), "the undocumented case has indications not met"

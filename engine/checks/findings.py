@@ -31,9 +31,12 @@ from itertools import combinations
 from typing import NamedTuple, ParamSpec, TypeVar
 
 import clingo
+from clingo import ast
 
+from engine.checks.programs import CheckProgram
 from engine.checks.search import Answer, Goal, Witness, WitnessSearch
 from engine.determination import MEDICALLY_NECESSARY
+from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import KnowledgeBase
 from engine.rules import Catalogue, CriterionText, Rule, read_catalogue
 from engine.vocabulary import CAUSES, LESION_KINDS, PURPOSES
@@ -121,21 +124,28 @@ class Cell(NamedTuple):
 
 
 class Indication(NamedTuple):
-    """A row of the matrix: a clinical picture, as ASP bodies over the case that
-    must hold (`require`) and must not (`forbid`: no other picture mixed in)."""
+    """A row of the matrix: a clinical picture. Its part of kb/checks.lp names
+    what the case must show (requirement row(N)) and must not (row_not(N, I):
+    no other picture mixed in)."""
 
     name: str
-    require: str
-    forbid: tuple[str, ...]
+    part: str  # fracture_row | lesion_row | purpose_row
+    value: str  # the cause, lesion kind or purpose
 
-    def requirements(self, row: int) -> dict[str, str]:
-        named = {f"row({row})": self.require}
-        named.update({f"row_not({row}, {i})": body for i, body in enumerate(self.forbid)})
-        return named
+    def requirements(self, checks: CheckProgram, row: int) -> list[ast.AST]:
+        return checks.part(self.part, clingo.Number(row), clingo.Function(self.value))
 
-    def goal(self, kind: str, policy: str, procedure: str, row: int) -> Goal:
-        forbid = tuple(f"row_not({row}, {i})" for i in range(len(self.forbid)))
-        return Goal(kind, policy, (f"procedure({procedure})", f"row({row})"), forbid)
+    def goal(self, kind: str, policy: str, procedure: str, row: int, search: WitnessSearch) -> Goal:
+        number = clingo.Number(row)
+        forbid = tuple(
+            sorted(
+                name
+                for name in search.requirements
+                if name.match("row_not", 2) and name.arguments[0] == number
+            )
+        )
+        require = (_procedure(procedure), clingo.Function("row", [number]))
+        return Goal(kind, clingo.Function(policy), require, forbid)
 
 
 class MatrixRow(NamedTuple):
@@ -282,19 +292,16 @@ def _pair_task(
 
 # --- Across policies -------------------------------------------------------------------
 
-# Among witnesses of one size, those in which fewer exclusions fire (before
-# kb/case_space.lp's preference for thoracic and lumbar targets): a witness
-# shows its pair of criteria, not other exclusions that the usual record or
-# the level happens to trigger.
-_FEWEST_EXCLUSIONS = """
-#minimize { 1@0, P, C, L : exclusion(P, C, L, _), target(L) }.
-"""
 
-_PAIR_PROGRAM = """
-check_differ :- addressed({a}), addressed({b}), overall({a}, SA), overall({b}, SB), SA != SB.
-check_key(difference, P, (CA, CB)) :- check_differ, procedure(P),
-    decided_by({a}, CA, _), decided_by({b}, CB, _).
-"""
+def _fewest_exclusions(checks: CheckProgram) -> list[ast.AST]:
+    """Among witnesses of one size, those in which fewer exclusions fire
+    (kb/checks.lp says why)."""
+    return checks.part("fewest_exclusions")
+
+
+def _procedures(checks: CheckProgram) -> list[ast.AST]:
+    """The requirements procedure(P): the request is for procedure P."""
+    return [rule for p in PROCEDURES for rule in checks.part("procedure", clingo.Function(p))]
 
 
 def differences_between(
@@ -302,10 +309,14 @@ def differences_between(
 ) -> Iterator[Difference]:
     """The distinct disagreements of two policies on a procedure both address,
     one per pair of deciding criteria."""
-    first, second = pair
-    program = _FEWEST_EXCLUSIONS + _PAIR_PROGRAM.format(a=first, b=second)
-    search = WitnessSearch(kb, pair, program, levels=levels, requirements=_procedure_requirements())
-    goal = Goal("difference", procedure, require=(f"procedure({procedure})",))
+    checks = CheckProgram(kb)
+    program = [
+        *_fewest_exclusions(checks),
+        *checks.part("pair", *(clingo.Function(p) for p in pair)),
+        *_procedures(checks),
+    ]
+    search = WitnessSearch(kb, pair, program, levels=levels)
+    goal = Goal("difference", clingo.Function(procedure), require=(_procedure(procedure),))
     for answer, _new in search.witnesses(goal):
         yield Difference(
             pair,
@@ -317,23 +328,6 @@ def differences_between(
 
 
 # --- Within one policy -----------------------------------------------------------------
-
-_POLICY_PROGRAM = """
-check_derives(exclusion, C, L, S) :- addressed({p}), target(L), exclusion({p}, C, L, S).
-check_derives(indication, C, L, medically_necessary) :-
-    addressed({p}), target(L), indication({p}, C, L).
-check_derives(otherwise, C, L, S) :- addressed({p}), target(L),
-    not excluded({p}, L), not indicated({p}, L), otherwise({p}, C, S).
-check_key(conflict, {p}, ((K1, C1, S1), (K2, C2, S2))) :-
-    check_derives(K1, C1, L, S1), check_derives(K2, C2, L, S2), S1 != S2,
-    (K1, C1, S1) < (K2, C2, S2).
-check_key(gap, {p}, P) :- addressed({p}), target(L), not level_status({p}, L, _), procedure(P).
-check_key(fired, {p}, R) :- check_fired(R).
-check_key(indicated, {p}, C) :- level_status({p}, L, medically_necessary), decided_by({p}, C, L).
-check_key(defaulted, {p}, C) :- addressed({p}), target(L), not excluded({p}, L),
-    not indicated({p}, L), otherwise({p}, C, _).
-check_key(decided, {p}, C) :- decided_by({p}, C, _).
-"""
 
 
 class PolicyCheck:
@@ -352,23 +346,38 @@ class PolicyCheck:
         self.kb, self.policy, self.levels = kb, policy, levels
         self.catalogue = catalogue
         self.rules = catalogue.rules_of(policy)
-        program = (
-            _FEWEST_EXCLUSIONS
-            + _POLICY_PROGRAM.format(p=policy)
-            + "".join(_tracking_rule(rule, policy) for rule in self.rules)
-        )
-        requirements = _procedure_requirements()
-        for row, indication in enumerate(INDICATIONS):
-            requirements.update(indication.requirements(row))
-        self.search = WitnessSearch(kb, [policy], program, levels=levels, requirements=requirements)
+        self.checks = CheckProgram(kb)
+        self.name = clingo.Function(policy)
+        self.search = WitnessSearch(kb, [policy], self._program(), levels=levels)
         # The search stays within the policy's (chosen) procedures.
         chosen, everywhere = procedures
         self.procedures = chosen
-        self.outside = tuple(f"procedure({p})" for p in PROCEDURES if p not in chosen)
-        self.nowhere = tuple(f"procedure({p})" for p in PROCEDURES if p not in everywhere)
+        self.outside = tuple(_procedure(p) for p in PROCEDURES if p not in chosen)
+        self.nowhere = tuple(_procedure(p) for p in PROCEDURES if p not in everywhere)
+
+    def _program(self) -> list[ast.AST]:
+        """The policy's checks, a check_fired("<rule id>") whenever a rule's body
+        holds for an addressed request, and the requirements goals name."""
+        return [
+            *_fewest_exclusions(self.checks),
+            *self.checks.part("policy", self.name),
+            *(
+                statement
+                for rule in self.rules
+                for statement in self.checks.spliced(
+                    "fired", [self.name, clingo.String(rule.id)], _body(rule)
+                )
+            ),
+            *_procedures(self.checks),
+            *(
+                statement
+                for row, indication in enumerate(INDICATIONS)
+                for statement in indication.requirements(self.checks, row)
+            ),
+        ]
 
     def conflicts(self) -> Iterator[Conflict]:
-        goal = Goal("conflict", self.policy, forbid=self.outside)
+        goal = Goal("conflict", self.name, forbid=self.outside)
         for answer, new in self.search.witnesses(goal):
             for detail in new:
                 yield self._conflict(answer, detail)
@@ -390,7 +399,7 @@ class PolicyCheck:
         )
 
     def gaps(self) -> Iterator[Gap]:
-        goal = Goal("gap", self.policy, forbid=self.outside)
+        goal = Goal("gap", self.name, forbid=self.outside)
         for answer, new in self.search.witnesses(goal):
             undecided = [
                 target.name
@@ -403,7 +412,7 @@ class PolicyCheck:
     def dead_rules(self) -> Iterator[DeadRule]:
         """Rules no case fires: a covering search (any case firing a rule not yet
         fired), then, for each rule left, its relaxations."""
-        goal = Goal("fired", self.policy, forbid=self.nowhere)
+        goal = Goal("fired", self.name, forbid=self.nowhere)
         fired: set[str] = set()
         for _answer, new in self.search.witnesses(goal, minimal=False):
             fired.update(detail.string for detail in new)
@@ -411,28 +420,30 @@ class PolicyCheck:
         if not dead:
             return
         relaxed = {rule.id: list(_relaxations(rule)) for rule in dead}
-        program = "".join(
-            f"check_key(near, {_quoted(rule_id)}, {i}) :- {body}; addressed({self.policy}).\n"
-            for rule_id, bodies in relaxed.items()
-            for i, body in bodies
-        )
-        search = WitnessSearch(
-            self.kb,
-            [self.policy],
-            program,
-            levels=self.levels,
-            requirements=_procedure_requirements(),
-        )
+        # check_key(near, "<rule id>", I) whenever the rule's body without
+        # condition I holds for an addressed request.
+        near = [
+            statement
+            for rule in dead
+            for i in relaxed[rule.id]
+            for statement in self.checks.spliced(
+                "near",
+                [self.name, clingo.String(rule.id), clingo.Number(i)],
+                [literal for j, literal in enumerate(_body(rule)) if j != i],
+            )
+        ]
+        program = [*near, *_procedures(self.checks)]
+        search = WitnessSearch(self.kb, [self.policy], program, levels=self.levels)
         for rule in dead:
             relaxations = tuple(self._relaxed(search, rule, relaxed[rule.id]))
             yield DeadRule(rule._replace(node=None, parsed=None), relaxations)
 
     def _relaxed(
-        self, search: WitnessSearch, rule: Rule, bodies: list[tuple[int, str]]
+        self, search: WitnessSearch, rule: Rule, dropped: list[int]
     ) -> Iterator[Relaxation]:
-        goal = Goal("near", _quoted(rule.id), forbid=self.nowhere)
-        for i, _body in bodies:
-            others = [clingo.Number(j) for j, _ in bodies if j != i]
+        goal = Goal("near", clingo.String(rule.id), forbid=self.nowhere)
+        for i in dropped:
+            others = [clingo.Number(j) for j in dropped if j != i]
             answer = search.witness(goal, others)
             if answer is not None:
                 status = _overall(answer, self.policy)
@@ -448,7 +459,7 @@ class PolicyCheck:
 
     def _cell(self, procedure: str, row: int) -> Cell:
         indication = INDICATIONS[row]
-        goal = indication.goal("indicated", self.policy, procedure, row)
+        goal = indication.goal("indicated", self.policy, procedure, row, self.search)
         routes = tuple(
             Route(_deciding(answer, self.policy), _conditions(answer, self.policy), answer.witness)
             for answer, _new in self.search.witnesses(goal)
@@ -458,30 +469,34 @@ class PolicyCheck:
         # Not medically necessary: the policy's default if some case of the
         # indication meets no exclusion, else an exclusion that always applies.
         answer = self.search.witness(
-            indication.goal("defaulted", self.policy, procedure, row)
-        ) or self.search.witness(indication.goal("decided", self.policy, procedure, row))
+            indication.goal("defaulted", self.policy, procedure, row, self.search)
+        ) or self.search.witness(
+            indication.goal("decided", self.policy, procedure, row, self.search)
+        )
         if answer is None:
             return Cell("", ())
         route = Route(_deciding(answer, self.policy), (), answer.witness)
         return Cell(_overall(answer, self.policy), (route,))
 
 
-def _procedure_requirements() -> dict[str, str]:
-    return {f"procedure({p})": f"procedure({p})" for p in PROCEDURES}
+def _procedure(name: str) -> clingo.Symbol:
+    """The requirement that the request is for this procedure (kb/checks.lp)."""
+    return clingo.Function("procedure", [clingo.Function(name)])
 
 
-def _tracking_rule(rule: Rule, policy: str) -> str:
-    """check_fired("<rule id>") whenever the rule's body holds for an addressed request."""
-    body = "; ".join([*(literal.text for literal in rule.body), f"addressed({policy})"])
-    return f"check_fired({_quoted(rule.id)}) :- {body}.\n"
+def _body(rule: Rule) -> list[ast.AST]:
+    """The body of a labelled rule, as clingo parsed it."""
+    if rule.node is None or len(rule.node.body) != len(rule.body):
+        raise KnowledgeBaseError(f"{rule.file}:{rule.line}: rule {rule.id} has no parsed body")
+    return list(rule.node.body)
 
 
 _VARIABLE = re.compile(r"(?<![\w\"])([A-Z][A-Za-z0-9_]*|_[A-Za-z0-9_]+)")
 
 
-def _relaxations(rule: Rule) -> Iterator[tuple[int, str]]:
-    """The rule's body without each one of its conditions, where that stays safe
-    (every variable still bound by a positive atom)."""
+def _relaxations(rule: Rule) -> Iterator[int]:
+    """The conditions of the rule's body that can be dropped safely (every
+    variable of the rest still bound by a positive atom)."""
     for i in range(len(rule.body)):
         rest = [literal for j, literal in enumerate(rule.body) if j != i]
         bound: set[str] = set()
@@ -490,7 +505,7 @@ def _relaxations(rule: Rule) -> Iterator[tuple[int, str]]:
                 bound.update(_variables(literal.text))
         needed: set[str] = set().union(*(_variables(literal.text) for literal in rest))
         if needed <= bound:
-            yield i, "; ".join(literal.text for literal in rest) or "#true"
+            yield i
 
 
 def _variables(text: str) -> set[str]:
@@ -533,38 +548,9 @@ def _ground(catalogue: Catalogue, policy: str, criterion: str) -> tuple[Criterio
 def _indications() -> tuple[Indication, ...]:
     """Matrix rows: each fracture cause, each lesion without a fracture, each
     purpose; every target shows the row's picture and nothing else."""
-    rows = [
-        Indication(
-            f"fracture: {cause}",
-            f"target(L), fracture(L, {cause})",
-            (
-                f"target(L), not fracture(L, {cause})",
-                "target(L), lesion(L, _)",
-                "purpose(_)",
-            ),
-        )
-        for cause in CAUSES.members
-    ]
-    rows += [
-        Indication(
-            f"lesion: {kind}",
-            f"target(L), lesion(L, {kind})",
-            (f"target(L), not lesion(L, {kind})", "target(L), fracture(L, _)", "purpose(_)"),
-        )
-        for kind in LESION_KINDS
-    ]
-    rows += [
-        Indication(
-            f"purpose: {purpose}",
-            f"purpose({purpose})",
-            (
-                "target(L), fracture(L, _)",
-                "target(L), lesion(L, _)",
-                f"purpose(X), X != {purpose}",
-            ),
-        )
-        for purpose in PURPOSES.members
-    ]
+    rows = [Indication(f"fracture: {cause}", "fracture_row", cause) for cause in CAUSES.members]
+    rows += [Indication(f"lesion: {kind}", "lesion_row", kind) for kind in LESION_KINDS]
+    rows += [Indication(f"purpose: {aim}", "purpose_row", aim) for aim in PURPOSES.members]
     return tuple(rows)
 
 
@@ -598,10 +584,6 @@ def _matrices(
 
 def _name(symbol: clingo.Symbol) -> str:
     return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
-
-
-def _quoted(text: str) -> str:
-    return str(clingo.String(text))
 
 
 def _overall(answer: Answer, policy: str) -> str:

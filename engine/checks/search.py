@@ -1,8 +1,8 @@
 """Witness search: guess a valid case, require something of it, keep the fewest facts.
 
 One `WitnessSearch` grounds the prologue, some policies, the epilogue, the
-case space (kb/case_space.lp) and a check program once. The check program
-derives check_key(Kind, Scope, Detail) for what a case shows (two policies
+case space (kb/case_space.lp) and parts of kb/checks.lp once. The check parts
+derive check_key(Kind, Scope, Detail) for what a case shows (two policies
 disagree on a pair of criteria, a rule fires, ...). Each question is a `Goal`:
 a key of one kind and scope other than those already seen, and named
 requirements the case must meet or avoid. Goals, seen keys and requirements
@@ -24,10 +24,11 @@ from typing import NamedTuple
 
 import clingo
 
+from engine.checks.programs import SWITCHES, CheckProgram
 from engine.dependencies import names_used
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import CASE_SPACE, DEFAULT_DIRECTORY, KnowledgeBase
-from engine.solve import Messages
+from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE, LEVELS, PREDICATES, Kind
 
 # Documentation items the case space always states (a value, `none` included).
@@ -51,8 +52,9 @@ def policy_names(kb: KnowledgeBase, policy: str) -> set[str]:
     return names_used(kb.path(f"{policy}.lp"))
 
 
-def case_space_facts(names: set[str]) -> str:
-    """What the case space needs to know of the policies under check.
+def case_space_facts(checks: CheckProgram, names: set[str]) -> list[ast.AST]:
+    """What the case space needs to know of the policies under check (parts
+    of kb/checks.lp).
 
     read_item/1: the optional documentation items their rules mention (an item
     no rule mentions cannot change a determination, so a witness may leave it
@@ -61,11 +63,11 @@ def case_space_facts(names: set[str]) -> str:
     """
     read = sorted(names.intersection(READ_ON_DEMAND))
     levels = sorted(names.intersection(LEVELS.members))
-    return (
-        "read_restricted.\n"
-        + "".join(f"read_item({item}).\n" for item in read)
-        + "".join(f"named_level({level}).\n" for level in levels)
-    )
+    return [
+        *checks.part("read_restricted"),
+        *(fact for item in read for fact in checks.part("read_item", clingo.Function(item))),
+        *(fact for level in levels for fact in checks.part("named_level", clingo.Function(level))),
+    ]
 
 
 class Witness(NamedTuple):
@@ -97,119 +99,98 @@ class Answer(NamedTuple):
     """A witness with the atoms of its answer set (statuses, criteria, keys)."""
 
     witness: Witness
-    atoms: dict[str, list[Sequence[clingo.Symbol]]]  # name -> argument lists
+    atoms: dict[str, list[clingo.Symbol]]  # name -> the atoms of that name
 
     def values(self, name: str) -> list[Sequence[clingo.Symbol]]:
-        return self.atoms.get(name, [])
+        """The argument lists of the (positive) atoms of a predicate."""
+        return [atom.arguments for atom in self.atoms.get(name, ()) if atom.positive]
 
 
 class Goal(NamedTuple):
     """What a witness must show: a check_key(Kind, Scope, Detail) not yet seen.
 
-    `require` and `forbid` name requirements of the search (ASP bodies given
-    when it was built, e.g. a matrix row): each required one must hold, no
-    forbidden one may.
+    `require` and `forbid` name requirements of the search (check_requirement/1
+    of the parts it grounds, e.g. a matrix row): each required one must hold,
+    no forbidden one may.
     """
 
     kind: str
-    scope: str
-    require: tuple[str, ...] = ()
-    forbid: tuple[str, ...] = ()
-
-
-# Switches of the pre-grounded program. Every question is asked by assigning
-# externals: which goal is on, which keys were already seen, which
-# requirements hold; nothing is grounded after the first question.
-_SWITCHES = """
-check_new(K, S) :- check_key(K, S, D), not check_seen(K, S, D).
-:- check_goal(K, S), not check_new(K, S).
-:- check_require(N), not check_requirement(N).
-:- check_forbid(N), check_requirement(N).
-"""
+    scope: clingo.Symbol
+    require: tuple[clingo.Symbol, ...] = ()
+    forbid: tuple[clingo.Symbol, ...] = ()
 
 
 class WitnessSearch:
     """A grounded case space over some policies, asked one goal at a time.
 
-    The check program derives check_key(Kind, Scope, Detail) for what a case
-    shows; `requirements` maps a name (an ASP term) to an ASP body that goals
-    may require or forbid.
+    `program` is parts of kb/checks.lp (engine.checks.programs): they derive
+    check_key(Kind, Scope, Detail) for what a case shows, and the requirements
+    goals may require or forbid. Goals, seen keys and requirements are the
+    externals of its part `switches`, grounded once after the rest.
     """
 
     def __init__(
         self,
         kb: KnowledgeBase,
         policies: Sequence[str],
-        check_program: str,
+        program: Sequence[ast.AST],
         *,
         levels: int = 1,
-        requirements: dict[str, str] | None = None,
     ) -> None:
         names = set().union(*(policy_names(kb, p) for p in policies))
-        required = requirements or {}
-        program = (
-            case_space_facts(names)
-            + check_program
-            + "".join(f"check_requirement({n}) :- {body}.\n" for n, body in required.items())
+        checks = CheckProgram(kb)
+        files = [*kb.files(list(policies)), case_space_path(kb)]
+        self._solver = Solver(
+            files,
+            "",
+            ["--opt-strategy=usc,pmres", "-c", f"levels={levels}"],
+            statements=[*case_space_facts(checks, names), *program],
         )
-        self._messages = Messages()
-        self._control = clingo.Control(
-            ["--warn=none", "--opt-strategy=usc,pmres", "-c", f"levels={levels}"],
-            logger=self._messages.log,
-            message_limit=20,
-        )
-        try:
-            for path in [*kb.files(list(policies)), case_space_path(kb)]:
-                self._control.load(path)
-            self._control.add("base", [], program)
-            self._control.ground([("base", [])])
-            self._keys = self._possible_keys()
-            self._control.add("switches", [], self._switches(required))
-            self._control.ground([("switches", [])])
-        except RuntimeError as error:
-            raise KnowledgeBaseError(
-                self._describe("the case space failed to ground", error)
-            ) from None
+        possible = self._solver.atoms_of("check_key", 3, ordered=False)
+        self._keys = {(key.arguments[0].name, key.arguments[1]) for key in possible}
+        requirements = self._solver.atoms_of("check_requirement", 1)
+        self.requirements = frozenset(atom.arguments[0] for atom in requirements)
+        self._solver.ground_part(SWITCHES, self._switches(checks, possible))
 
-    def _possible_keys(self) -> dict[tuple[str, str], list[clingo.Symbol]]:
-        found: dict[tuple[str, str], list[clingo.Symbol]] = defaultdict(list)
-        for atom in self._control.symbolic_atoms.by_signature("check_key", 3):
-            kind, scope, detail = atom.symbol.arguments
-            found[(str(kind), str(scope))].append(detail)
-        return dict(found)
-
-    def _switches(self, requirements: dict[str, str]) -> str:
-        lines = [_SWITCHES]
-        for (kind, scope), details in self._keys.items():
-            lines.append(f"#external check_goal({kind}, {scope}).")
-            lines.extend(f"#external check_seen({kind}, {scope}, {d})." for d in details)
-        for name in requirements:
-            lines.append(f"#external check_require({name}). #external check_forbid({name}).")
-        return "\n".join(lines) + "\n"
-
-    def _describe(self, what: str, error: Exception) -> str:
-        return self._messages.describe(what, error)
+    @staticmethod
+    def _switches(checks: CheckProgram, possible: list[clingo.Symbol]) -> list[ast.AST]:
+        """The part `switches`, a goal per kind and scope of the keys a case may
+        show, each of those keys as one that may have been seen, then the
+        requirements: in this order, and the keys in the order they were
+        grounded (clasp's choice among equally small witnesses follows the
+        order the externals are numbered in)."""
+        program = checks.part(SWITCHES)
+        goals: dict[tuple[clingo.Symbol, clingo.Symbol], list[clingo.Symbol]] = {}
+        for key in possible:
+            kind, scope, detail = key.arguments
+            goals.setdefault((kind, scope), []).append(detail)
+        for (kind, scope), details in goals.items():
+            program += checks.part("goal", kind, scope)
+            for detail in details:
+                program += checks.part("seen", kind, scope, detail)
+        return program + checks.part("requirements")
 
     def witness(
         self, goal: Goal, seen: Iterable[clingo.Symbol] = (), *, minimal: bool = True
     ) -> Answer | None:
         """A case showing a key of the goal not in `seen` (with the fewest facts
         if `minimal`), or None if the case space holds none."""
-        if (goal.kind, goal.scope) not in self._keys:
+        if (goal.kind, goal.scope) not in self._keys or not self.requirements.issuperset(
+            goal.require
+        ):
             return None
-        kind, scope = clingo.parse_term(goal.kind), clingo.parse_term(goal.scope)
-        switches = [clingo.Function("check_goal", [kind, scope])]
-        switches += [clingo.Function("check_seen", [kind, scope, d]) for d in seen]
-        switches += [_function("check_require", name) for name in goal.require]
-        switches += [_function("check_forbid", name) for name in goal.forbid]
-        for switch in switches:
-            self._control.assign_external(switch, True)
-        self._control.configuration.solve.opt_mode = "opt" if minimal else "ignore"  # type: ignore[union-attr]
+        kind = clingo.Function(goal.kind)
+        switches = [clingo.Function("check_goal", [kind, goal.scope])]
+        switches += [clingo.Function("check_seen", [kind, goal.scope, d]) for d in seen]
+        switches += [clingo.Function("check_require", [name]) for name in goal.require]
+        switches += [clingo.Function("check_forbid", [name]) for name in goal.forbid]
+        self._solver.assign((switch, True) for switch in switches)
+        self._solver.set_optimisation("opt" if minimal else "ignore")
         try:
-            return self._solve()
+            found = self._solver.last_model([], every_atom=True)
         finally:
-            for switch in switches:
-                self._control.assign_external(switch, False)
+            self._solver.assign((switch, False) for switch in switches)
+        return None if found is None else answer_from(found)
 
     def witnesses(
         self, goal: Goal, *, minimal: bool = True
@@ -225,45 +206,41 @@ class WitnessSearch:
             yield found, new
             seen.update(new)
 
-    def _solve(self) -> Answer | None:
-        last: list[clingo.Symbol] | None = None
-        try:
-            with self._control.solve(yield_=True) as handle:
-                for model in handle:
-                    last = model.symbols(atoms=True)
-        except RuntimeError as error:
-            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
-        return None if last is None else answer_from(last)
-
 
 def keys(answer: Answer, goal: Goal) -> list[clingo.Symbol]:
     """The details of the goal's keys that an answer shows."""
     return [
         detail
         for kind, scope, detail in answer.values("check_key")
-        if str(kind) == goal.kind and str(scope) == goal.scope
+        if kind.name == goal.kind and scope == goal.scope
     ]
 
 
-def _function(name: str, argument: str) -> clingo.Symbol:
-    return clingo.Function(name, [clingo.parse_term(argument)])
+# The predicates of the case vocabulary: the facts of a witness.
+_CASE_PREDICATES = sorted({name for name, _arity in BY_SIGNATURE})
 
 
 def answer_from(symbols: list[clingo.Symbol]) -> Answer:
-    atoms: dict[str, list[Sequence[clingo.Symbol]]] = defaultdict(list)
-    facts = []
+    """The witness and atoms of a model. Only the names of most atoms are read
+    (an answer set holds thousands; reading each one's arguments was most of
+    the time of a search)."""
+    atoms: dict[str, list[clingo.Symbol]] = defaultdict(list)
     for symbol in symbols:
-        if symbol.positive:
-            atoms[symbol.name].append(symbol.arguments)
-        if (symbol.name, len(symbol.arguments)) in BY_SIGNATURE:
-            facts.append(symbol)
+        atoms[symbol.name].append(symbol)
+    found = Answer(Witness((), ()), dict(atoms))
+    facts = [
+        symbol
+        for name in _CASE_PREDICATES
+        for symbol in atoms.get(name, ())
+        if (name, len(symbol.arguments)) in BY_SIGNATURE
+    ]
     ordered = sorted(facts, key=_fact_order)
-    counted = {_counted_fact(term) for (term,) in atoms.get("counted", [])}
+    counted = {_counted_fact(term) for (term,) in found.values("counted")}
     witness = Witness(
         tuple(str(fact) for fact in ordered),
         tuple(str(fact) for fact in ordered if fact in counted),
     )
-    return Answer(witness, dict(atoms))
+    return found._replace(witness=witness)
 
 
 def _counted_fact(term: clingo.Symbol) -> clingo.Symbol:
