@@ -15,7 +15,13 @@ PROLOGUE = "concepts.lp"
 EPILOGUE = "determination.lp"
 COMPLETION = "completion.lp"
 CASE_SPACE = "case_space.lp"  # the generator of valid cases used by `kb check`
-SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE)
+# Generated from engine/vocabulary.py (engine/vocabulary_program.py), each
+# included by the file that needs it: the prologue, the completion, the case space.
+VOCABULARY = "vocabulary.lp"
+DOCUMENTATION_ITEMS = "documentation_items.lp"
+CALENDAR = "calendar.lp"
+GENERATED = (VOCABULARY, DOCUMENTATION_ITEMS, CALENDAR)
+SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE, *GENERATED)
 
 
 class KnowledgeBase:
@@ -23,7 +29,7 @@ class KnowledgeBase:
 
     def __init__(self, directory: str = DEFAULT_DIRECTORY) -> None:
         self.directory = directory
-        for name in (PROLOGUE, EPILOGUE):
+        for name in (PROLOGUE, EPILOGUE, VOCABULARY):
             if not os.path.isfile(os.path.join(directory, name)):
                 raise KnowledgeBaseError(
                     f"{self.directory} is not a knowledge base: {name} is missing"

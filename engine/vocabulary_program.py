@@ -1,0 +1,188 @@
+"""The knowledge base's side of the case vocabulary, generated from engine/vocabulary.py.
+
+Three files of kb/, each loaded by the one program that needs it:
+- vocabulary.lp (included by kb/concepts.lp, so in every query): the levels
+  with their regions, the CPT codes, the pain score bands, every value set and
+  the documentation items;
+- documentation_items.lp (included by kb/completion.lp): which stated or
+  denied facts make each documentation item known;
+- calendar.lp (included by kb/case_space.lp): the days of every month of the
+  years a service date may have.
+Numbers that only the case space needs stay out of the query program (kb
+batch reads every number of the query program as a boundary).
+
+    python -m engine.vocabulary_program     # rewrite the three files in kb/
+
+tests/test_vocabulary.py fails when a committed file differs from what this
+module generates now.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+
+from engine.knowledge_base import CALENDAR, DEFAULT_DIRECTORY, DOCUMENTATION_ITEMS, VOCABULARY
+from engine.vocabulary import (
+    CAUSES,
+    CEMENTS,
+    CODES,
+    CONDITIONS,
+    DEVICES,
+    DOCUMENTATION,
+    FINDINGS,
+    IMAGING,
+    LESION_TRAITS,
+    LESIONS,
+    PLANS,
+    PROCEDURES,
+    PURPOSES,
+    REGIONS,
+    SEVERITIES,
+    SEVERITY_BANDS,
+    THERAPIES,
+    Date,
+    Predicate,
+    Values,
+    days_in_month,
+)
+
+COMMAND = "python -m engine.vocabulary_program"
+
+# Each value set's table: one fact per value, name(value).
+VALUE_TABLES: dict[str, Values] = {
+    "procedure_value": PROCEDURES,
+    "device_value": DEVICES,
+    "cement_value": CEMENTS,
+    "cause_value": CAUSES,
+    "lesion_kind": LESIONS,
+    "purpose_value": PURPOSES,
+    "plan_value": PLANS,
+    "imaging_value": IMAGING,
+    "severity_value": SEVERITIES,
+    "therapy_value": THERAPIES,
+    "trait_value": LESION_TRAITS,
+    "condition_value": CONDITIONS,
+    "finding_value": FINDINGS,
+}
+# The other tables of kb/vocabulary.lp, with their arities.
+OTHER_TABLES = {
+    "level": 3,
+    "cpt_procedure": 2,
+    "pain_score_band": 3,
+    "yes_no_item": 1,
+    "flag_item": 1,
+}
+# The predicates each generated file defines (name, arity).
+DEFINED: dict[str, set[tuple[str, int]]] = {
+    VOCABULARY: {(name, 1) for name in VALUE_TABLES} | set(OTHER_TABLES.items()),
+    DOCUMENTATION_ITEMS: {("known", 1)},
+    CALENDAR: {("days_in_month", 3)},
+}
+# The predicates of kb/vocabulary.lp, which every query loads.
+VOCABULARY_TABLES = frozenset(name for name, _ in DEFINED[VOCABULARY])
+
+
+def _header(purpose: str) -> str:
+    return (
+        "% " + "=" * 75 + "\n"
+        f"% Generated from engine/vocabulary.py by `{COMMAND}`; do not edit.\n"
+        f"% {purpose}\n"
+        "% " + "=" * 75 + "\n"
+    )
+
+
+def _section(title: str) -> str:
+    return f"\n% --- {title} " + "-" * max(3, 72 - len(title)) + "\n"
+
+
+def vocabulary() -> str:
+    """kb/vocabulary.lp: the case vocabulary's tables."""
+    parts = [_header("The case vocabulary's tables (docs/case-vocabulary.md).")]
+    parts.append(_section("Levels: level(L, Region, Index), Index in cranio-caudal order"))
+    index = 0
+    for region, members in REGIONS:
+        facts = []
+        for member in members:
+            index += 1
+            facts.append(f"level({member},{region},{index}).")
+        parts.append(_wrapped(" ".join(facts)))
+    parts.append(_section("CPT / HCPCS codes: cpt_procedure(Code, Procedure)"))
+    parts += [f'cpt_procedure("{c.code}",{c.procedure}).  % {c.description}\n' for c in CODES]
+    parts.append(_section("The severity a pain score implies: pain_score_band(S, Low, High)"))
+    parts += [f"pain_score_band({s},{low},{high}).\n" for low, high, s in SEVERITY_BANDS]
+    parts.append(_section("Value sets: one fact per value"))
+    parts += [_facts(name, list(values.members)) for name, values in VALUE_TABLES.items()]
+    parts.append(_section("Documentation items stated true or false ('-')"))
+    parts.append(_facts("yes_no_item", [p.name for p in DOCUMENTATION if p.yes_no]))
+    parts.append(_facts("flag_item", [p.name for p in DOCUMENTATION if not p.args]))
+    return "".join(parts)
+
+
+def _facts(name: str, members: list[str]) -> str:
+    """One fact per member, pooled: name(a; b; c)."""
+    return _wrapped(f"{name}({'; '.join(members)}).", indent=len(name) + 1)
+
+
+def _wrapped(text: str, indent: int = 0) -> str:
+    return textwrap.fill(text, 88, subsequent_indent=" " * indent, break_on_hyphens=False) + "\n"
+
+
+def documentation_items() -> str:
+    """kb/documentation_items.lp: known/1 for every documentation item."""
+    parts = [
+        _header(
+            "known(I): the documentation item I is stated (true, false or with any\n"
+            "% value, `none` included) by a documented(F) fact (kb/completion.lp)."
+        ),
+        "\n",
+    ]
+    parts += [_known_rule(predicate) for predicate in DOCUMENTATION]
+    return "".join(parts)
+
+
+def _known_rule(predicate: Predicate) -> str:
+    assert predicate.item is not None, predicate.signature
+    variables = [chr(ord("A") + i) for i in range(len(predicate.args))]
+    named = [variables[i] for i in predicate.item.arguments]
+    item = f"{predicate.item.name}({','.join(named)})" if named else predicate.item.name
+    shown = [v if i in predicate.item.arguments else "_" for i, v in enumerate(variables)]
+    fact = f"{predicate.name}({','.join(shown)})" if shown else predicate.name
+    return f"known({item}) :- documented({fact}).\n"
+
+
+def calendar() -> str:
+    """kb/calendar.lp: days_in_month(Year, Month, Days) for every year of a date."""
+    date = Date()
+    years = f"{date.first_year} to {date.last_year}"
+    parts = [_header(f"days_in_month(Y, M, N) for the years {years}."), "\n"]
+    parts += [_year(year) for year in range(date.first_year, date.last_year + 1)]
+    return "".join(parts)
+
+
+def _year(year: int) -> str:
+    months = "; ".join(f"{year},{m},{days_in_month(year, m)}" for m in range(1, 13))
+    return f"days_in_month({months}).\n"
+
+
+def programs() -> dict[str, str]:
+    """Each generated file's name and text."""
+    return {
+        VOCABULARY: vocabulary(),
+        DOCUMENTATION_ITEMS: documentation_items(),
+        CALENDAR: calendar(),
+    }
+
+
+def main(directory: str = DEFAULT_DIRECTORY) -> None:
+    """Write the generated files into a knowledge base directory."""
+    generated = programs()
+    for name, text in generated.items():
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(os.path.join(directory, name))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
