@@ -175,14 +175,23 @@ def programs() -> dict[str, str]:
     }
 
 
-def main(directory: str = DEFAULT_DIRECTORY) -> None:
-    """Write the generated files into a knowledge base directory."""
-    generated = programs()
-    for name, text in generated.items():
-        with open(os.path.join(directory, name), "w", encoding="utf-8") as handle:
-            handle.write(text)
-        print(os.path.join(directory, name))
+def main(arguments: list[str]) -> int:
+    """Write the generated files into a knowledge base directory (default: kb/)."""
+    if len(arguments) > 1:
+        print(f"usage: {COMMAND} [KB_DIRECTORY]", file=sys.stderr)
+        return 2
+    directory = arguments[0] if arguments else DEFAULT_DIRECTORY
+    for name, text in programs().items():
+        path = os.path.join(directory, name)
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            print(f"{path}: cannot be written: {error.strerror}", file=sys.stderr)
+            return 2
+        print(path)
+    return 0
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    sys.exit(main(sys.argv[1:]))

@@ -41,6 +41,20 @@ def test_generated_file_is_current(name: str) -> None:
     )
 
 
+def test_the_generator_writes_every_file(tmp_path: Path) -> None:
+    assert vocabulary_program.main([str(tmp_path)]) == 0
+    written = {path.name: path.read_text(encoding="utf-8") for path in tmp_path.iterdir()}
+    assert written == vocabulary_program.programs()
+
+
+def test_the_generator_refuses_a_directory_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert vocabulary_program.main([str(tmp_path / "missing")]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"{tmp_path / 'missing' / 'vocabulary.lp'}: cannot be written")
+
+
 def _defined_by(path: Path) -> Iterator[tuple[str, int, int]]:
     """(name, arity, line) of each atom in a head of the file itself (not of
     the files it includes)."""
@@ -137,6 +151,14 @@ def _values(control: clingo.Control, name: str) -> set[str]:
 
 def _without_none(domain: Values) -> set[str]:
     return set(domain.members) - {"none"}
+
+
+def test_every_documentation_predicate_and_only_those_documents_an_item() -> None:
+    for predicate in PREDICATES:
+        item = predicate.item
+        assert (item is not None) == (predicate.kind is Kind.DOCUMENTATION), predicate.signature
+        if item is not None:
+            assert set(item.arguments) <= set(range(len(predicate.args))), predicate.signature
 
 
 # --- kb/concepts.lp -----------------------------------------------------------------

@@ -37,7 +37,7 @@ from engine.diagrams.graph import (
 from engine.diagrams.wording import LEVEL
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import solve_once
-from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, ITEMS, Kind
+from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, ITEMS
 
 
 def requested_procedure(case: Case) -> str:
@@ -195,8 +195,8 @@ def _documented_items(case: Case) -> dict[str, set[tuple[str, ...]]]:
     for fact in case.facts:
         symbol = fact.symbol
         signature = BY_SIGNATURE.get((symbol.name, len(symbol.arguments)))
-        if signature is None or signature.kind != Kind.DOCUMENTATION or signature.item is None:
-            continue
+        if signature is None or signature.item is None:
+            continue  # not a documentation fact
         item = signature.item
         found.setdefault(item.name, set()).add(
             tuple(str(symbol.arguments[i]) for i in item.arguments)
