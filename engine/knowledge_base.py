@@ -18,9 +18,9 @@ CASE_SPACE = "case_space.lp"  # the generator of valid cases used by `kb check`
 # Generated from engine/vocabulary.py (engine/vocabulary_program.py), each
 # included by the file that needs it: the prologue, the completion, the case space.
 VOCABULARY = "vocabulary.lp"
-DOCUMENTATION_ITEMS = "documentation_items.lp"
-CALENDAR = "calendar.lp"
-GENERATED = (VOCABULARY, DOCUMENTATION_ITEMS, CALENDAR)
+COMPLETION_VOCABULARY = "vocabulary_completion.lp"
+CASE_SPACE_VOCABULARY = "vocabulary_case_space.lp"
+GENERATED = (VOCABULARY, COMPLETION_VOCABULARY, CASE_SPACE_VOCABULARY)
 SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE, *GENERATED)
 
 

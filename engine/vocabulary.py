@@ -5,8 +5,9 @@ This is the one source of the vocabulary. The validator, the
 missing-documentation search, the consistency checks and the diagrams read it
 here; the knowledge base reads it from files generated from it by
 engine/vocabulary_program.py (kb/vocabulary.lp: levels, CPT codes, pain score
-bands, value sets, documentation items; kb/documentation_items.lp: which
-stated facts make an item known; kb/calendar.lp: the days of each month).
+bands, value sets; kb/vocabulary_completion.lp: which stated facts make a
+documentation item known; kb/vocabulary_case_space.lp: the yes/no items and
+the days of each month).
 tests/test_vocabulary.py checks that the generated files are current, that no
 hand-written .lp file restates them, and that docs/case-vocabulary.md's tables
 say the same.

@@ -1,15 +1,16 @@
 """The knowledge base's side of the case vocabulary, generated from engine/vocabulary.py.
 
-Three files of kb/, each loaded by the one program that needs it:
-- vocabulary.lp (included by kb/concepts.lp, so in every query): the levels
-  with their regions, the CPT codes, the pain score bands, every value set and
-  the documentation items;
-- documentation_items.lp (included by kb/completion.lp): which stated or
-  denied facts make each documentation item known;
-- calendar.lp (included by kb/case_space.lp): the days of every month of the
-  years a service date may have.
-Numbers that only the case space needs stay out of the query program (kb
-batch reads every number of the query program as a boundary).
+Three files of kb/, each included by the program that needs it:
+- vocabulary.lp (by kb/concepts.lp, so in every program): the levels with
+  their regions, the CPT codes, the pain score bands and every value set;
+- vocabulary_completion.lp (by kb/completion.lp): which stated or denied
+  facts make each documentation item known (known/1), and the yes/no items
+  without arguments (flag_item/1);
+- vocabulary_case_space.lp (by kb/case_space.lp): the yes/no items
+  (yes_no_item/1) and the days of every month of the years a service date
+  may have (days_in_month/3).
+What only a search needs stays out of the query program: kb batch reads every
+name and number of the query program as one a rule may read.
 
     python -m engine.vocabulary_program     # rewrite the three files in kb/
 
@@ -23,7 +24,12 @@ import os
 import sys
 import textwrap
 
-from engine.knowledge_base import CALENDAR, DEFAULT_DIRECTORY, DOCUMENTATION_ITEMS, VOCABULARY
+from engine.knowledge_base import (
+    CASE_SPACE_VOCABULARY,
+    COMPLETION_VOCABULARY,
+    DEFAULT_DIRECTORY,
+    VOCABULARY,
+)
 from engine.vocabulary import (
     CAUSES,
     CEMENTS,
@@ -67,18 +73,12 @@ VALUE_TABLES: dict[str, Values] = {
     "finding_value": FINDINGS,
 }
 # The other tables of kb/vocabulary.lp, with their arities.
-OTHER_TABLES = {
-    "level": 3,
-    "cpt_procedure": 2,
-    "pain_score_band": 3,
-    "yes_no_item": 1,
-    "flag_item": 1,
-}
+OTHER_TABLES = {"level": 3, "cpt_procedure": 2, "pain_score_band": 3}
 # The predicates each generated file defines (name, arity).
 DEFINED: dict[str, set[tuple[str, int]]] = {
     VOCABULARY: {(name, 1) for name in VALUE_TABLES} | set(OTHER_TABLES.items()),
-    DOCUMENTATION_ITEMS: {("known", 1)},
-    CALENDAR: {("days_in_month", 3)},
+    COMPLETION_VOCABULARY: {("known", 1), ("flag_item", 1)},
+    CASE_SPACE_VOCABULARY: {("yes_no_item", 1), ("days_in_month", 3)},
 }
 # The predicates of kb/vocabulary.lp, which every query loads.
 VOCABULARY_TABLES = frozenset(name for name, _ in DEFINED[VOCABULARY])
@@ -114,9 +114,6 @@ def vocabulary() -> str:
     parts += [f"pain_score_band({s},{low},{high}).\n" for low, high, s in SEVERITY_BANDS]
     parts.append(_section("Value sets: one fact per value"))
     parts += [_facts(name, list(values.members)) for name, values in VALUE_TABLES.items()]
-    parts.append(_section("Documentation items stated true or false ('-')"))
-    parts.append(_facts("yes_no_item", [p.name for p in DOCUMENTATION if p.yes_no]))
-    parts.append(_facts("flag_item", [p.name for p in DOCUMENTATION if not p.args]))
     return "".join(parts)
 
 
@@ -129,16 +126,15 @@ def _wrapped(text: str, indent: int = 0) -> str:
     return textwrap.fill(text, 88, subsequent_indent=" " * indent, break_on_hyphens=False) + "\n"
 
 
-def documentation_items() -> str:
-    """kb/documentation_items.lp: known/1 for every documentation item."""
-    parts = [
-        _header(
-            "known(I): the documentation item I is stated (true, false or with any\n"
-            "% value, `none` included) by a documented(F) fact (kb/completion.lp)."
-        ),
-        "\n",
-    ]
+def completion_vocabulary() -> str:
+    """kb/vocabulary_completion.lp: known/1 for every documentation item, flag_item/1."""
+    parts = [_header("The documentation items, for kb/completion.lp.")]
+    parts.append(
+        _section("known(I): item I is stated (true, false or with any value, `none` included)")
+    )
     parts += [_known_rule(predicate) for predicate in DOCUMENTATION]
+    parts.append(_section("The yes/no items without arguments"))
+    parts.append(_facts("flag_item", [p.name for p in DOCUMENTATION if not p.args]))
     return "".join(parts)
 
 
@@ -152,11 +148,15 @@ def _known_rule(predicate: Predicate) -> str:
     return f"known({item}) :- documented({fact}).\n"
 
 
-def calendar() -> str:
-    """kb/calendar.lp: days_in_month(Year, Month, Days) for every year of a date."""
+def case_space_vocabulary() -> str:
+    """kb/vocabulary_case_space.lp: yes_no_item/1, and days_in_month(Year, Month,
+    Days) for every year of a date."""
     date = Date()
-    years = f"{date.first_year} to {date.last_year}"
-    parts = [_header(f"days_in_month(Y, M, N) for the years {years}."), "\n"]
+    parts = [_header("The yes/no documentation items and the calendar, for kb/case_space.lp.")]
+    parts.append(_section("Documentation items stated true or false ('-')"))
+    parts.append(_facts("yes_no_item", [p.name for p in DOCUMENTATION if p.yes_no]))
+    years = f"{date.first_year}-{date.last_year}"
+    parts.append(_section(f"The calendar: days_in_month(Y, M, N), {years}"))
     parts += [_year(year) for year in range(date.first_year, date.last_year + 1)]
     return "".join(parts)
 
@@ -170,8 +170,8 @@ def programs() -> dict[str, str]:
     """Each generated file's name and text."""
     return {
         VOCABULARY: vocabulary(),
-        DOCUMENTATION_ITEMS: documentation_items(),
-        CALENDAR: calendar(),
+        COMPLETION_VOCABULARY: completion_vocabulary(),
+        CASE_SPACE_VOCABULARY: case_space_vocabulary(),
     }
 
 

@@ -1,6 +1,6 @@
 """The case vocabulary (engine/vocabulary.py) is the one source of its tables:
 the knowledge base's side is generated from it and current (kb/vocabulary.lp,
-kb/documentation_items.lp, kb/calendar.lp), no hand-written .lp file restates
+kb/vocabulary_completion.lp, kb/vocabulary_case_space.lp), no hand-written .lp file restates
 it, the programs that read it see the vocabulary's values (read with clingo:
 levels, CPT codes and pain score bands through kb/concepts.lp, candidate values
 and documentation items through kb/completion.lp, value sets through
@@ -95,8 +95,9 @@ def test_each_generated_file_defines_what_it_is_said_to() -> None:
 
 
 def test_the_calendar_is_the_vocabularys_dates() -> None:
-    """days_in_month/3 (kb/calendar.lp) admits exactly the dates the validator admits."""
-    control = _ground(["calendar.lp"])
+    """days_in_month/3 (kb/vocabulary_case_space.lp) admits exactly the dates the
+    validator admits."""
+    control = _ground(["vocabulary_case_space.lp"])
     admitted = {
         (year, month, day)
         for symbol in _facts(control, "days_in_month", 3)
@@ -266,7 +267,6 @@ CASE_SPACE_VALUES = {
     "trait_value": set(vocabulary.LESION_TRAITS.members),
     "condition_value": set(vocabulary.CONDITIONS.members),
     "finding_value": set(vocabulary.FINDINGS.members),
-    "flag_item": {p.name for p in DOCUMENTATION if not p.args},
 }
 
 
