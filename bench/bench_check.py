@@ -44,12 +44,17 @@ from engine.checks.findings import (  # noqa: E402
     check,
 )
 from engine.checks.search import answer_from  # noqa: E402
-from engine.knowledge_base import CASE_SPACE, DEFAULT_DIRECTORY, KnowledgeBase  # noqa: E402
+from engine.knowledge_base import (  # noqa: E402
+    CASE_SPACE,
+    DEFAULT_DIRECTORY,
+    GENERATED,
+    KnowledgeBase,
+)
 from engine.query import describe_policies  # noqa: E402
 
 TARGET_S = 60.0
 TOY = ROOT / "tests" / "fixtures" / "checks" / "toy_dead.lp"
-SHARED = ("concepts.lp", "determination.lp", "completion.lp")
+SHARED = ("concepts.lp", "determination.lp", "completion.lp", *GENERATED)
 # The rule of kb/case_space.lp that orders interchangeable levels; the baseline
 # never derives it.
 ORDERING = "level_before(A, B) :- "

@@ -41,6 +41,7 @@ from engine.case import Case
 from engine.determination import MEDICALLY_NECESSARY, Missing, MissingItem
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver
+from engine.vocabulary import DOCUMENTATION, ITEMS, THERAPIES
 
 # At most this many minimal item sets are searched per level (before the sets
 # that differ only in a kind of therapy are merged).
@@ -246,9 +247,10 @@ def _fact_order(fact: clingo.Symbol) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-# Items that differ only in a kind of therapy: alternatives that differ in one
+# Items that differ only in a kind of therapy (kb/completion.lp names them by
+# their kind: therapy(K), contraindicated(K)): alternatives that differ in one
 # such item alone are reported once, with the kinds listed.
-_KIND_FAMILIES = ("therapy", "contraindicated")
+_KIND_FAMILIES = tuple(ITEMS[p.name].name for p in DOCUMENTATION if p.args[:1] == (THERAPIES,))
 
 
 class _Group(NamedTuple):
@@ -312,7 +314,7 @@ def _merge(first: _Alternative, second: _Alternative) -> _Alternative | None:
     return _Alternative(values, first.example, first.criteria)
 
 
-_PER_LEVEL = ("onset_days", "imaging", "pain_concordant", "lesion_trait")
+_PER_LEVEL = tuple(p.name for p in DOCUMENTATION if p.per_level)
 
 
 def _item(

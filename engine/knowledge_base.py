@@ -16,7 +16,13 @@ EPILOGUE = "determination.lp"
 COMPLETION = "completion.lp"
 CASE_SPACE = "case_space.lp"  # the generator of valid cases used by `kb check`
 CHECKS = "checks.lp"  # the questions `kb check` asks of the case space
-SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE, CHECKS)
+# Generated from engine/vocabulary.py (engine/vocabulary_program.py), each
+# included by the file that needs it: the prologue, the completion, the case space.
+VOCABULARY = "vocabulary.lp"
+COMPLETION_VOCABULARY = "vocabulary_completion.lp"
+CASE_SPACE_VOCABULARY = "vocabulary_case_space.lp"
+GENERATED = (VOCABULARY, COMPLETION_VOCABULARY, CASE_SPACE_VOCABULARY)
+SHARED = (PROLOGUE, EPILOGUE, COMPLETION, CASE_SPACE, CHECKS, *GENERATED)
 
 
 class KnowledgeBase:
@@ -24,7 +30,7 @@ class KnowledgeBase:
 
     def __init__(self, directory: str = DEFAULT_DIRECTORY) -> None:
         self.directory = directory
-        for name in (PROLOGUE, EPILOGUE):
+        for name in (PROLOGUE, EPILOGUE, VOCABULARY):
             if not os.path.isfile(os.path.join(directory, name)):
                 raise KnowledgeBaseError(
                     f"{self.directory} is not a knowledge base: {name} is missing"

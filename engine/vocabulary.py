@@ -1,11 +1,16 @@
 """The case vocabulary (docs/case-vocabulary.md) as data: every predicate a case
 file may state, its kind, and the domain of each argument.
 
-This is the one place the validator, the documentation-completion search and
-the docs read the vocabulary from. The knowledge base's own tables (levels,
-CPT codes, pain score bands, the candidate values and documentation items of
-kb/completion.lp, the value sets of kb/case_space.lp) and the tables of
-docs/case-vocabulary.md are checked against it by tests/test_vocabulary.py.
+This is the one source of the vocabulary. The validator, the
+missing-documentation search, the consistency checks and the diagrams read it
+here; the knowledge base reads it from files generated from it by
+engine/vocabulary_program.py (kb/vocabulary.lp: levels, CPT codes, pain score
+bands, value sets; kb/vocabulary_completion.lp: which stated facts make a
+documentation item known; kb/vocabulary_case_space.lp: the yes/no items and
+the days of each month).
+tests/test_vocabulary.py checks that the generated files are current, that no
+hand-written .lp file restates them, and that docs/case-vocabulary.md's tables
+say the same.
 """
 
 from __future__ import annotations
@@ -88,7 +93,17 @@ class Integer(NamedTuple):
         return self.low <= number <= self.high
 
 
-_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def leap_year(year: int) -> bool:
+    """Gregorian: every fourth year, but not centuries, but every fourth century."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The days of a month (1-12) of a year."""
+    return 29 if month == 2 and leap_year(year) else _DAYS_IN_MONTH[month - 1]
 
 
 class Date(NamedTuple):
@@ -108,9 +123,7 @@ class Date(NamedTuple):
         year, month, day = number // 10000, number // 100 % 100, number % 100
         if not (self.first_year <= year <= self.last_year and 1 <= month <= 12):
             return False
-        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-        days = 29 if month == 2 and leap else 28 if month == 2 else _DAYS_IN_MONTH[month - 1]
-        return 1 <= day <= days
+        return 1 <= day <= days_in_month(year, month)
 
 
 class Text(NamedTuple):
@@ -129,6 +142,16 @@ class Text(NamedTuple):
 Domain = Values | Integer | Date | Text
 
 
+class Item(NamedTuple):
+    """A documentation item: what a reviewer asks for (the onset at a level, the
+    pain, whether therapy failed). Any fact of its predicate stated for it,
+    true, false ('-') or with any value (`none` included), makes it known;
+    not stated at all, it is unknown."""
+
+    name: str  # the item's name in the knowledge base (known/1: onset(L), pain)
+    arguments: tuple[int, ...]  # the positions of the fact's arguments that name the item
+
+
 class Predicate(NamedTuple):
     name: str
     args: tuple[Domain, ...]
@@ -136,20 +159,33 @@ class Predicate(NamedTuple):
     # Single-valued per first argument (or globally for arity 1): two different
     # values are a contradiction.
     single: bool = False
+    item: Item | None = None  # the item a documentation fact documents
+
+    @property
+    def yes_no(self) -> bool:
+        """A documentation item stated true or false: every argument names the
+        item (pain_concordant(L)), none is a value (onset_days(L, D))."""
+        return self.item is not None and len(self.item.arguments) == len(self.args)
+
+    @property
+    def per_level(self) -> bool:
+        """The first argument is a level (onset_days(L, D), finding(L, F))."""
+        return self.args[:1] == (LEVELS,)
 
     @property
     def signature(self) -> str:
         return f"{self.name}/{len(self.args)}"
 
 
-LEVELS = Values(
-    "level",
-    tuple(f"c{i}" for i in range(1, 8))
-    + tuple(f"t{i}" for i in range(1, 13))
-    + tuple(f"l{i}" for i in range(1, 6))
-    + tuple(f"s{i}" for i in range(1, 6))
-    + ("coccyx",),
+# The regions of the spine, cranio-caudal, with their levels.
+REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cervical", tuple(f"c{i}" for i in range(1, 8))),
+    ("thoracic", tuple(f"t{i}" for i in range(1, 13))),
+    ("lumbar", tuple(f"l{i}" for i in range(1, 6))),
+    ("sacral", tuple(f"s{i}" for i in range(1, 6))),
+    ("coccygeal", ("coccyx",)),
 )
+LEVELS = Values("level", tuple(level for _, levels in REGIONS for level in levels))
 PROCEDURES = Values("procedure", ("vertebroplasty", "kyphoplasty", "sacroplasty", "coccygeoplasty"))
 DEVICES = Values(
     "device", ("balloon", "kiva", "spinejack", "radiofrequency", "stent", "mesh_pouch")
@@ -173,22 +209,31 @@ PLANS = Values(
     "plan", ("commercial", "commercial_hmo", "medicare", "medicare_advantage", "medicaid", "fep")
 )
 
-# CPT / HCPCS codes and the procedure each names (kb/concepts.lp cpt_procedure/2).
-CPT_PROCEDURE: dict[str, str] = {
-    "22510": "vertebroplasty",
-    "22511": "vertebroplasty",
-    "22512": "vertebroplasty",
-    "C7504": "vertebroplasty",
-    "C7505": "vertebroplasty",
-    "22513": "kyphoplasty",
-    "22514": "kyphoplasty",
-    "22515": "kyphoplasty",
-    "C7507": "kyphoplasty",
-    "C7508": "kyphoplasty",
-    "C1062": "kyphoplasty",
-    "0200T": "sacroplasty",
-    "0201T": "sacroplasty",
-}
+
+class Code(NamedTuple):
+    """A CPT / HCPCS code listed in the policies and the procedure it is."""
+
+    code: str
+    procedure: str
+    description: str
+
+
+CODES: tuple[Code, ...] = (
+    Code("22510", "vertebroplasty", "cervicothoracic"),
+    Code("22511", "vertebroplasty", "lumbosacral"),
+    Code("22512", "vertebroplasty", "each additional body"),
+    Code("C7504", "vertebroplasty", "first cervicothoracic and any additional"),
+    Code("C7505", "vertebroplasty", "first lumbosacral and any additional"),
+    Code("22513", "kyphoplasty", "thoracic, cavity creation (e.g. kyphoplasty)"),
+    Code("22514", "kyphoplasty", "lumbar"),
+    Code("22515", "kyphoplasty", "each additional body"),
+    Code("C7507", "kyphoplasty", "first thoracic and any additional"),
+    Code("C7508", "kyphoplasty", "first lumbar and any additional"),
+    Code("C1062", "kyphoplasty", "intravertebral body fracture augmentation with implant"),
+    Code("0200T", "sacroplasty", "percutaneous sacral augmentation, unilateral"),
+    Code("0201T", "sacroplasty", "percutaneous sacral augmentation, bilateral"),
+)
+CPT_PROCEDURE: dict[str, str] = {c.code: c.procedure for c in CODES}
 CPT_CODES = Text("CPT/HCPCS code", codes=tuple(CPT_PROCEDURE))
 ICD10 = Text("ICD-10-CM code", pattern=r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
 
@@ -256,7 +301,8 @@ FINDINGS = Values(
 DAYS = Integer("days", 0, 36500)
 SCORE = Integer("pain score", 0, 10)
 # The severity a pain score implies when pain_severity/1 is absent: (lowest
-# score, highest score, severity), as kb/concepts.lp severity/1 reads it.
+# score, highest score, severity); kb/concepts.lp severity/1 reads them as
+# pain_score_band/3.
 SEVERITY_BANDS: tuple[tuple[int, int, str], ...] = (
     (0, 0, "none"),
     (1, 3, "mild"),
@@ -265,6 +311,14 @@ SEVERITY_BANDS: tuple[tuple[int, int, str], ...] = (
 )
 
 _P, _D, _E = Kind.PICTURE, Kind.DOCUMENTATION, Kind.EXCLUSION
+# pain_severity/1 and pain_score/1 document one item: the pain.
+_PAIN = Item("pain", ())
+
+
+def _flag(name: str) -> Predicate:
+    """A yes/no documentation item without arguments: its item is itself."""
+    return Predicate(name, (), _D, item=Item(name, ()))
+
 
 PREDICATES: tuple[Predicate, ...] = (
     # picture (closed)
@@ -280,27 +334,30 @@ PREDICATES: tuple[Predicate, ...] = (
     Predicate("cpt", (CPT_CODES,), _P),
     Predicate("icd10", (ICD10,), _P),
     # documentation (open)
-    Predicate("onset_days", (LEVELS, DAYS), _D, single=True),
-    Predicate("imaging", (LEVELS, IMAGING), _D),
-    Predicate("pain_concordant", (LEVELS,), _D),
-    Predicate("pain_severity", (SEVERITIES,), _D, single=True),
-    Predicate("pain_score", (SCORE,), _D, single=True),
-    Predicate("functional_impairment", (), _D),
-    Predicate("hospitalized_for_pain", (), _D),
-    Predicate("ambulation_prevented", (), _D),
-    Predicate("transfers_prevented", (), _D),
-    Predicate("incapacitated", (), _D),
-    Predicate("therapy", (THERAPIES, DAYS), _D, single=True),
-    Predicate("therapy_failed", (), _D),
-    Predicate("therapy_contraindicated", (THERAPIES,), _D),
-    Predicate("osteoporosis_program", (), _D),
-    Predicate("lesion_trait", (LEVELS, LESION_TRAITS), _D),
+    Predicate("onset_days", (LEVELS, DAYS), _D, single=True, item=Item("onset", (0,))),
+    Predicate("imaging", (LEVELS, IMAGING), _D, item=Item("imaging", (0,))),
+    Predicate("pain_concordant", (LEVELS,), _D, item=Item("concordant", (0,))),
+    Predicate("pain_severity", (SEVERITIES,), _D, single=True, item=_PAIN),
+    Predicate("pain_score", (SCORE,), _D, single=True, item=_PAIN),
+    _flag("functional_impairment"),
+    _flag("hospitalized_for_pain"),
+    _flag("ambulation_prevented"),
+    _flag("transfers_prevented"),
+    _flag("incapacitated"),
+    Predicate("therapy", (THERAPIES, DAYS), _D, single=True, item=Item("therapy", ())),
+    _flag("therapy_failed"),
+    Predicate("therapy_contraindicated", (THERAPIES,), _D, item=Item("contraindicated", (0,))),
+    _flag("osteoporosis_program"),
+    Predicate("lesion_trait", (LEVELS, LESION_TRAITS), _D, item=Item("trait", (0, 1))),
     # exclusion (closed)
     Predicate("condition", (CONDITIONS,), _E),
     Predicate("finding", (LEVELS, FINDINGS), _E),
 )
 
 BY_SIGNATURE: dict[tuple[str, int], Predicate] = {(p.name, len(p.args)): p for p in PREDICATES}
+DOCUMENTATION: tuple[Predicate, ...] = tuple(p for p in PREDICATES if p.kind is _D)
+# Each documentation predicate's item, by predicate name.
+ITEMS: dict[str, Item] = {p.name: p.item for p in DOCUMENTATION if p.item is not None}
 
 # Multi-valued documentation items where `none` states "none was done".
 NONE_VALUE_ITEMS = {"imaging": 1, "therapy": 0}

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.vocabulary_program import VOCABULARY_TABLES
+
 if TYPE_CHECKING:
     import clingo
 
@@ -193,13 +195,15 @@ PHRASES: dict[str, Phrase] = {
 
 # Concepts of kb/concepts.lp that are machinery, never a reason by themselves:
 # their case facts are shown instead (vertebral_level/1, augmented_as/2: tables
-# of levels, which the diagrams draw by their definitions).
+# of levels, which the diagrams draw by their definitions), and the
+# vocabulary's tables (kb/vocabulary.lp).
 MACHINERY = frozenset(
     {"level", "range", "threshold", "advanced_modality", "lesion_kind", "malignant_kind"}
     | {"cpt_procedure", "target_count", "longest_therapy", "therapy_days", "in_range"}
     | {"duration", "parameter", "parameter_in_force", "parameter_day", "parameter_started"}
     | {"parameter_revised", "parameter_waiting"}
     | {"vertebral_level", "vertebral_region", "augmented_as"}
+    | VOCABULARY_TABLES
 )
 
 

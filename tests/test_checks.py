@@ -31,12 +31,12 @@ from engine.checks.search import READ_ON_DEMAND, Witness, answer_from
 from engine.checks.summary import picture as indication_picture
 from engine.checks.summary import split_conflicts
 from engine.errors import KnowledgeBaseError
-from engine.knowledge_base import DEFAULT_DIRECTORY, KnowledgeBase
+from engine.knowledge_base import DEFAULT_DIRECTORY, GENERATED, KnowledgeBase
 from engine.query import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
-SHARED_FILES = ("concepts.lp", "determination.lp", "completion.lp")
+SHARED_FILES = ("concepts.lp", "determination.lp", "completion.lp", *GENERATED)
 # Documentation values every witness states (one each); the rest is the picture.
 ALWAYS = ("onset_days(", "imaging(", "pain_severity(")
 
@@ -83,7 +83,7 @@ def _case_space_atoms(*extra: str) -> dict[str, set[str]]:
 def test_case_space_documentation_items_are_those_the_checks_read() -> None:
     """The case space's values are the vocabulary's (tests/test_vocabulary.py); its
     documentation items are those the checks restrict to the items a policy reads."""
-    assert _case_space_atoms()["documentation_item"] == set(READ_ON_DEMAND)
+    assert _case_space_atoms()["yes_no_item"] == set(READ_ON_DEMAND)
 
 
 def test_durations_and_dates_come_from_the_policies() -> None:

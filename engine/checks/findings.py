@@ -40,8 +40,9 @@ from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import KnowledgeBase
 from engine.rules import Catalogue, CriterionText, Rule, read_catalogue
 from engine.vocabulary import CAUSES, LESION_KINDS, PURPOSES
+from engine.vocabulary import PROCEDURES as PROCEDURE_VALUES
 
-PROCEDURES = ("vertebroplasty", "kyphoplasty", "sacroplasty", "coccygeoplasty")
+PROCEDURES = PROCEDURE_VALUES.members
 
 EXCLUSION_OVER_INDICATION = (
     "an exclusion decides the level whatever the indications say (kb/determination.lp)"

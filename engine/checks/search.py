@@ -23,20 +23,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import clingo
+from clingo import ast
 
 from engine.checks.programs import SWITCHES, CheckProgram
 from engine.dependencies import names_used
-from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import CASE_SPACE, DEFAULT_DIRECTORY, KnowledgeBase
 from engine.solve import Solver
-from engine.vocabulary import BY_SIGNATURE, LEVELS, PREDICATES, Kind
+from engine.vocabulary import BY_SIGNATURE, DOCUMENTATION, LEVELS, PREDICATES, Kind
 
-# Documentation items the case space always states (a value, `none` included).
-ALWAYS_STATED = ("onset_days", "imaging", "pain_severity", "pain_score", "therapy")
-# Documentation items stated true or false ('-') only where a policy reads them.
-READ_ON_DEMAND = tuple(
-    p.name for p in PREDICATES if p.kind == Kind.DOCUMENTATION and p.name not in ALWAYS_STATED
-)
+# The case space always states the documentation items that take a value
+# (`none` included), and states the yes/no items true or false ('-') only
+# where a policy reads them (kb/case_space.lp yes_no_item/1).
+READ_ON_DEMAND = tuple(p.name for p in DOCUMENTATION if p.yes_no)
 _KIND_ORDER = {Kind.PICTURE: 0, Kind.EXCLUSION: 1, Kind.DOCUMENTATION: 2}
 _PREDICATE_ORDER = {p.name: i for i, p in enumerate(PREDICATES)}
 

@@ -10,7 +10,8 @@ text output gives.
 
 A node that does not hold is *unknown* rather than failed when it reads a
 documentation item (open: not stated = unknown) that the case leaves
-undocumented for that level, as kb/completion.lp's known/1 defines them.
+undocumented for that level: the documentation items of engine/vocabulary.py
+(from which kb/completion.lp's known/1 is generated).
 """
 
 from __future__ import annotations
@@ -42,18 +43,7 @@ from engine.diagrams.model import (
 )
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import solve_once
-from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, Kind
-
-# Documentation items (kb/completion.lp, known/1): the arguments that name an
-# item; any stated value (true, false or another value) makes it known.
-ITEM_ARGUMENTS = {
-    "onset_days": (0,),
-    "imaging": (0,),
-    "pain_concordant": (0,),
-    "lesion_trait": (0, 1),
-    "therapy_contraindicated": (0,),
-}
-SAME_ITEM = {"pain_score": "pain_severity"}
+from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, ITEMS
 
 
 def requested_procedure(case: Case) -> str:
@@ -196,26 +186,27 @@ def _unknown_or_false(
 
 
 def _known(predicate: str, level: str, documented: Mapping[str, set[tuple[str, ...]]]) -> bool:
-    name = SAME_ITEM.get(predicate, predicate)
-    stated = documented.get(name, set())
-    positions = ITEM_ARGUMENTS.get(name, ())
-    if not positions or 0 not in positions:
+    item = ITEMS.get(predicate)
+    if item is None:
+        return False  # not a documentation item: nothing documents it
+    stated = documented.get(item.name, set())
+    if 0 not in item.arguments:
         return bool(stated)
-    return any(item and item[0] == level for item in stated)
+    return any(named and named[0] == level for named in stated)
 
 
 def _documented_items(case: Case) -> dict[str, set[tuple[str, ...]]]:
-    """Documentation facts stated (true or false), by predicate: their item arguments."""
+    """Documentation facts stated (true or false), by item name: their item arguments."""
     found: dict[str, set[tuple[str, ...]]] = {}
     for fact in case.facts:
         symbol = fact.symbol
         signature = BY_SIGNATURE.get((symbol.name, len(symbol.arguments)))
-        if signature is None or signature.kind != Kind.DOCUMENTATION:
-            continue
-        name = SAME_ITEM.get(symbol.name, symbol.name)
-        positions = ITEM_ARGUMENTS.get(name, ())
-        item = tuple(str(symbol.arguments[i]) for i in positions)
-        found.setdefault(name, set()).add(item)
+        if signature is None or signature.item is None:
+            continue  # not a documentation fact
+        item = signature.item
+        found.setdefault(item.name, set()).add(
+            tuple(str(symbol.arguments[i]) for i in item.arguments)
+        )
     return found
 
 
