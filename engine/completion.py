@@ -58,7 +58,7 @@ PACK = 16
 # also project the brave-consequence calls on the same grounding).
 ITEM_SEARCH = ["--heuristic=Domain", "--enum-mode=domRec", "--models=0"]
 # What the three calls read (kb/completion.lp): goal/2 and item/1 (the sets),
-# value/3 (the values), ok/1 and meets/2 (the examples).
+# value/3, kind/2 and days/2 (the values), ok/1 and meets/2 (the examples).
 SHOWN = "".join(
     f"#show {signature}.\n"
     for signature in ("goal/2", "item/1", "value/3", "kind/2", "days/2", "ok/1", "meets/2")
