@@ -1,22 +1,27 @@
 """Missing documentation: which undocumented items would make a level medically necessary?
 
-Runs kb/completion.lp, one grounding per policy, over the policy and the
-case. For every level that the documented facts leave short of
-medically_necessary:
-- one enumeration (clingo's domain heuristic, --enum-mode=domRec: one model
-  per inclusion-minimal set) yields the minimal sets of *items* (the onset at
-  a level, one kind of therapy, a yes/no item...) whose documentation would
-  make the level medically necessary; the items of the request's other levels
-  stay undocumented;
-- the sets that differ only in a kind of therapy are grouped, and one
-  brave-consequence solve per group gives the values each item may take;
-- the example is the least completion in a fixed order (numbers by value,
-  names alphabetically), checked by a solve that also reads the indications
-  it meets.
-Every answer is a property of the program, not of the order the solver found
-models in, so it is the same whatever policies are chosen and whatever was
-solved before (kb batch reuses nothing else). Each fact to document is its
-own item: two therapies (one per arm of a policy) are two items.
+Runs kb/completion.lp over the short policies and the case, grounded once
+for every level of the request that the documented facts leave short of
+medically_necessary (short/2), and asks the solver three questions, each in
+one call for all of those levels at once:
+1. the minimal sets: one enumeration (clingo's domain heuristic,
+   --enum-mode=domRec: one answer set per inclusion-minimal set of *items*,
+   with the level it completes) yields, for every short level, the sets of
+   items (the onset at a level, one kind of therapy, a yes/no item...) whose
+   documentation would make it medically necessary; the items of the
+   request's other levels stay undocumented;
+2. the values: the sets of a level that differ only in a kind of therapy are
+   grouped, and one brave-consequence call over every group (each answer set
+   documents one group) gives the values each item may take;
+3. the examples: each group's least completion in a fixed order (numbers by
+   value, names alphabetically) is checked, with the indications it meets,
+   in one more brave-consequence call; a group whose least values do not go
+   together is completed item by item (one solve per value tried).
+Each answer is a property of the program (minimal sets, brave consequences,
+the least example in a fixed order), not of the order the solver found models
+in, so it is the same whatever policies are chosen and whatever was solved
+before. Each fact to document is its own item: two therapies (one per arm of
+a policy) are two items. The solver shows only what the engine reads.
 
 The status itself is not decided here: the levels with a set are returned,
 and kb/determination.lp makes them insufficient_information (rescuable/2).
@@ -32,13 +37,13 @@ other; the example is one consistent completion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import clingo
 
 from engine.case import Case
-from engine.determination import MEDICALLY_NECESSARY, Missing, MissingItem
+from engine.determination import Missing, MissingItem
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver
 from engine.vocabulary import DOCUMENTATION, ITEMS, THERAPIES
@@ -46,15 +51,24 @@ from engine.vocabulary import DOCUMENTATION, ITEMS, THERAPIES
 # At most this many minimal item sets are searched per level (before the sets
 # that differ only in a kind of therapy are merged).
 MAX_ALTERNATIVES = 400
-# domRec enumeration: after each model, supersets of its true items are
-# excluded, so each model is one inclusion-minimal item set (the enumeration
-# is projected on the items without a #project directive, which would also
-# project the brave-consequence solves on the same grounding).
+# At most this many short levels (of whole policies) share one grounding.
+PACK = 16
+# domRec enumeration: after each model, supersets of its true items (and its
+# goal) are excluded, so each model is one inclusion-minimal item set of one
+# level (projected on the items without a #project directive, which would
+# also project the brave-consequence calls on the same grounding).
 ITEM_SEARCH = ["--heuristic=Domain", "--enum-mode=domRec", "--models=0"]
-SHOWN = "#show add/1.\n"
+# What the three calls read (kb/completion.lp): goal/2 and item/1 (the sets),
+# value/3, kind/2 and days/2 (the values), ok/1 and meets/2 (the examples).
+SHOWN = "".join(
+    f"#show {signature}.\n"
+    for signature in ("goal/2", "item/1", "value/3", "kind/2", "days/2", "ok/1", "meets/2")
+)
 
 # (policy, level) -> the alternative sets of items that would complete the level
 MissingByLevel = dict[tuple[str, str], tuple[Missing, ...]]
+Level = tuple[str, str]
+ItemSet = frozenset[clingo.Symbol]
 
 
 def completion_facts(case: Case) -> str:
@@ -72,20 +86,32 @@ def missing_documentation(
     """For each (policy, level) short of medically necessary on the documented
     facts, the minimal sets of items whose documentation would complete it
     (levels no documentation can complete are left out)."""
-    by_policy: dict[str, list[str]] = {}
-    for policy, level in sorted(set(short)):
-        by_policy.setdefault(policy, []).append(level)
-    facts = completion_facts(case)
+    known = completion_facts(case)
     found: MissingByLevel = {}
-    for policy, levels in by_policy.items():
-        # One grounding per policy: each solve then propagates over one
-        # policy's rules, so the cost stays linear in policies and levels.
-        search = _Search(kb, [policy], facts)
-        for level in levels:
-            alternatives = search.level(policy, level)
-            if alternatives:
-                found[(policy, level)] = alternatives
+    for pack in _packs(sorted(set(short))):
+        facts = known + "".join(f"short({policy},{level}).\n" for policy, level in pack)
+        policies = sorted({policy for policy, _ in pack})
+        found.update(_Search(kb, policies, facts).run(len(pack)))
     return found
+
+
+def _packs(levels: list[Level]) -> Iterator[list[Level]]:
+    """The short levels in groundings of whole policies, in id order, each of
+    at most PACK levels unless one policy alone has more: grounding once for
+    several policies saves the grounding of what they share, and a bound on
+    the levels of one grounding keeps every answer set small (the cost of
+    the search grows with the levels and policies, not with their square)."""
+    by_policy: dict[str, list[Level]] = {}
+    for level in levels:
+        by_policy.setdefault(level[0], []).append(level)
+    pack: list[Level] = []
+    for policy_levels in by_policy.values():
+        if pack and len(pack) + len(policy_levels) > PACK:
+            yield pack
+            pack = []
+        pack += policy_levels
+    if pack:
+        yield pack
 
 
 class _Alternative(NamedTuple):
@@ -97,17 +123,41 @@ class _Alternative(NamedTuple):
     criteria: tuple[str, ...]
 
 
-class _Goal(NamedTuple):
-    """One level's search: its goal, and the assumptions that hold throughout."""
+class _Group(NamedTuple):
+    """Minimal sets equal but for one item of a kind family (the varying item)."""
 
-    policy: str
-    level: str
-    assumptions: list[tuple[clingo.Symbol, bool] | int]  # the goal; other levels' items absent
-    deciding: list[clingo.Symbol]  # decided_by/3 atoms of the policy's indications there
+    members: list[ItemSet]
+    varying: tuple[clingo.Symbol, ...]  # () for a set alone
+
+
+class _Stated(NamedTuple):
+    """A group of one level's sets, as kb/completion.lp's values part states it."""
+
+    level: Level
+    group: _Group
+
+    @property
+    def common(self) -> list[clingo.Symbol]:
+        varying = set(self.group.varying)
+        return sorted(item for item in self.group.members[0] if item not in varying)
+
+    def facts(self, number: int) -> str:
+        policy, level = self.level
+        lines = [f"group({number},{policy},{level})."]
+        lines += [f"common({number},{item})." for item in self.common]
+        lines += [f"varying({number},{item})." for item in self.group.varying]
+        return "\n".join(lines) + "\n"
+
+    def reported(self, item: clingo.Symbol) -> clingo.Symbol:
+        """The item a value is listed under: the varying items are reported as
+        one, the varying item of the group's first set."""
+        if item not in self.group.varying:
+            return item
+        return next(i for i in sorted(self.group.members[0]) if i in self.group.varying)
 
 
 class _Search:
-    """kb/completion.lp grounded once for a case and the policies searched.
+    """kb/completion.lp grounded once for a case and its short policies.
 
     Every answer is a semantic property of the program (the minimal sets,
     brave consequences, the least example in a fixed order), never the first
@@ -117,115 +167,141 @@ class _Search:
     def __init__(self, kb: KnowledgeBase, policies: list[str], facts: str) -> None:
         files = kb.files(policies, completion=True)
         self.solver = Solver(files, facts, ITEM_SEARCH, shown=SHOWN)
-        self.item_of: dict[clingo.Symbol, clingo.Symbol] = {}
-        for option in self.solver.atoms_of("option", 2):
-            fact, item = option.arguments
-            self.item_of[fact] = item
-        items = sorted(set(self.item_of.values()))
-        literals = {i: self.solver.literal(clingo.Function("item", [i])) for i in items}
-        self.item_literals = {i: lit for i, lit in literals.items() if lit is not None}
-        self.targets = {str(a.arguments[0]) for a in self.solver.atoms_of("target", 1)}
-        self.indications: dict[str, list[clingo.Symbol]] = {}
-        for criterion in self.solver.atoms_of("criterion", 4):
-            policy, cid, role, _ = criterion.arguments
-            if role.name == "indication":
-                self.indications.setdefault(policy.name, []).append(cid)
         self.breaks = sorted({a.arguments[0].number for a in self.solver.atoms_of("day_break", 1)})
 
-    def level(self, policy: str, level: str) -> tuple[Missing, ...]:
-        names = [clingo.Function(n) for n in (policy, level, MEDICALLY_NECESSARY)]
-        goal = clingo.Function("level_status", names)
-        if not self.solver.has_atom(goal):
-            return ()
-        elsewhere = [
-            -literal
-            for item, literal in self.item_literals.items()
-            if self._other_level(item, level)
-        ]
-        deciding = [
-            clingo.Function("decided_by", [names[0], c, names[1]])
-            for c in self.indications.get(policy, [])
-        ]
-        search = _Goal(policy, level, [(goal, True), *elsewhere], deciding)
-        groups = _grouped(self._minimal_sets(search))
-        alternatives = _merged([self._alternative(search, group) for group in groups])
-        described = [self._missing(alternative) for alternative in alternatives]
+    def run(self, levels: int) -> MissingByLevel:
+        """The sets of every short level that documentation can complete."""
+        sets = self._minimal_sets(levels)
+        stated = [_Stated(level, g) for level in sorted(sets) for g in _grouped(sets[level])]
+        if not stated:
+            return {}
+        self.solver.extend("values", "".join(s.facts(n) for n, s in enumerate(stated)))
+        values = self._values(stated)
+        examples = self._examples(stated, values)
+        alternatives: dict[Level, list[_Alternative]] = {}
+        for group, possible, (example, criteria) in zip(stated, values, examples, strict=True):
+            listed = alternatives.setdefault(group.level, [])
+            listed.append(_Alternative(possible, example, criteria))
+        return {level: self._described(listed) for level, listed in alternatives.items()}
+
+    def _described(self, alternatives: list[_Alternative]) -> tuple[Missing, ...]:
+        described = [self._missing(alternative) for alternative in _merged(alternatives)]
         return tuple(sorted(described, key=lambda m: (len(m.items), [str(i) for i in m.items])))
 
-    def _other_level(self, item: clingo.Symbol, level: str) -> bool:
-        """An item documented at another target level than this one."""
-        places = {str(a) for a in item.arguments} & self.targets
-        return bool(places) and level not in places
-
-    def _minimal_sets(self, search: _Goal) -> list[frozenset[clingo.Symbol]]:
+    def _minimal_sets(self, levels: int) -> dict[Level, list[ItemSet]]:
+        """Every short level's inclusion-minimal sets of items: one enumeration."""
         self.solver.set_enumeration("domRec", "no")
-        found = {
-            frozenset(self.item_of[a.arguments[0]] for a in shown if a.name == "add")
-            for shown in self.solver.models(search.assumptions, MAX_ALTERNATIVES)
-        }
-        return sorted(found, key=lambda items: (len(items), sorted(map(str, items))))
-
-    def _alternative(self, search: _Goal, group: _Group) -> _Alternative:
-        """The facts each item of a group of sets may be documented with (brave
-        consequences with exactly the group's common items documented and one
-        of its varying items, kb/completion.lp one_of/1), and the group's
-        least completion."""
-        first = group.members[0]
-        varying = set(group.varying)
-        assumptions = search.assumptions + [
-            literal if item in first else -literal
-            for item, literal in self.item_literals.items()
-            if item not in varying
-        ]
-        one_of = [(clingo.Function("one_of", [item]), True) for item in group.varying]
-        self.solver.assign(one_of)
-        try:
-            self.solver.set_enumeration("brave", "no")
-            shown = self.solver.last_model(assumptions) or []
-            # The varying items are reported as one: the item of the first set.
-            key = {item: item for item in first}
-            reported = [item for item in first if item in varying]
-            key.update(dict.fromkeys(group.varying, *reported))
-            possible: dict[clingo.Symbol, set[clingo.Symbol]] = {k: set() for k in key.values()}
+        found: dict[Level, set[ItemSet]] = {}
+        for shown in self.solver.models([], MAX_ALTERNATIVES * levels):
+            items, level = set(), None
             for atom in shown:
-                fact = atom.arguments[0]
-                possible[key[self.item_of[fact]]].add(fact)
-            values = {item: frozenset(facts) for item, facts in possible.items()}
-            example, criteria = self._least_example(search, assumptions, values)
-        finally:
-            self.solver.assign((atom, False) for atom, _ in one_of)
-        return _Alternative(values, example, criteria)
+                if atom.name == "item":
+                    items.add(atom.arguments[0])
+                else:
+                    policy, name = atom.arguments
+                    level = (policy.name, name.name)
+            if level is not None:
+                found.setdefault(level, set()).add(frozenset(items))
+        return {
+            level: sorted(sets, key=lambda items: (len(items), sorted(map(str, items))))
+            for level, sets in found.items()
+        }
 
-    def _least_example(
+    def _values(self, stated: list[_Stated]) -> list[dict[clingo.Symbol, frozenset[clingo.Symbol]]]:
+        """The facts each item of each group may be documented with: the brave
+        consequences value(G,F,I), kind(G,K) and days(G,D), one call for every
+        group. The varying therapies of a group are one item, documented by
+        any of its kinds for any of its days."""
+        self.solver.assign([(_VALUES_ON, True)])
+        self.solver.set_enumeration("brave", "no")
+        shown = self.solver.final_model() or []
+        possible: list[dict[clingo.Symbol, set[clingo.Symbol]]] = [{} for _ in stated]
+        kinds: list[list[clingo.Symbol]] = [[] for _ in stated]
+        days: list[list[clingo.Symbol]] = [[] for _ in stated]
+        for atom in shown:
+            if atom.name not in ("value", "kind", "days"):
+                continue
+            number, *rest = atom.arguments
+            group = number.number
+            if atom.name == "value":
+                fact, item = rest
+                possible[group].setdefault(stated[group].reported(item), set()).add(fact)
+            elif atom.name == "kind":
+                kinds[group].append(rest[0])
+            elif atom.name == "days":
+                days[group].append(rest[0])
+        for group, listed in enumerate(stated):
+            if kinds[group]:
+                item = listed.reported(listed.group.varying[0])
+                dated = {_therapy(kind, day) for kind in kinds[group] for day in days[group]}
+                possible[group].setdefault(item, set()).update(dated)
+        return [{item: frozenset(facts) for item, facts in p.items()} for p in possible]
+
+    def _examples(
         self,
-        search: _Goal,
-        assumptions: list[tuple[clingo.Symbol, bool] | int],
-        values: dict[clingo.Symbol, frozenset[clingo.Symbol]],
+        stated: list[_Stated],
+        values: list[dict[clingo.Symbol, frozenset[clingo.Symbol]]],
+    ) -> list[tuple[dict[clingo.Symbol, clingo.Symbol], tuple[str, ...]]]:
+        """Each group's least completion and the indications it meets: the
+        least value of every item if they go together (one call checks every
+        group), else the least value item by item."""
+        ordered = [
+            {item: sorted(facts, key=_fact_order) for item, facts in sorted(v.items())}
+            for v in values
+        ]
+        least = "".join(
+            f"least({number},{facts[0]}).\n"
+            for number, items in enumerate(ordered)
+            for facts in items.values()
+        )
+        self.solver.extend("least", least)
+        self.solver.assign([(_LEAST_ON, True)])
+        shown = self.solver.final_model() or []
+        self.solver.assign([(_LEAST_ON, False)])
+        completes = {a.arguments[0].number for a in shown if a.name == "ok"}
+        criteria: dict[int, list[str]] = {}
+        for atom in shown:
+            if atom.name == "meets":
+                group, criterion = atom.arguments
+                criteria.setdefault(group.number, []).append(criterion.string)
+        examples = []
+        for number, items in enumerate(ordered):
+            if number in completes:
+                chosen = {item: facts[0] for item, facts in items.items()}
+                examples.append((chosen, tuple(sorted(criteria.get(number, [])))))
+            else:
+                examples.append(self._least_by_item(number, stated[number], items))
+        return examples
+
+    def _least_by_item(
+        self, number: int, group: _Stated, ordered: dict[clingo.Symbol, list[clingo.Symbol]]
     ) -> tuple[dict[clingo.Symbol, clingo.Symbol], tuple[str, ...]]:
         """The completion taking, item by item in a fixed order, the least value
         that still completes the level; and the indications it meets."""
         self.solver.set_enumeration("auto", "no")
-        ordered = {item: sorted(facts, key=_fact_order) for item, facts in sorted(values.items())}
-        least = [self._add(facts[0]) for facts in ordered.values()]
-        model = self.solver.models(assumptions + least, 1, search.deciding)
+        pick = (clingo.Function("pick", [clingo.Number(number)]), True)
+        deciding = self._deciding(group.level)
         chosen: dict[clingo.Symbol, clingo.Symbol] = {}
-        if model:
-            chosen = {item: facts[0] for item, facts in ordered.items()}
-        else:
-            for item, facts in ordered.items():
-                fixed = [self._add(fact) for fact in chosen.values()]
-                for fact in facts:
-                    model = self.solver.models(
-                        assumptions + fixed + [self._add(fact)], 1, search.deciding
-                    )
-                    if model:
-                        chosen[item] = fact
-                        break
-        criteria = tuple(sorted(a.arguments[1].string for a in model[0] if a.name == "decided_by"))
-        return chosen, criteria
+        model: list[list[clingo.Symbol]] = []
+        for item, facts in ordered.items():
+            fixed = [_add(fact) for fact in chosen.values()]
+            for fact in facts:
+                model = self.solver.models([pick, *fixed, _add(fact)], 1, deciding)
+                if model:
+                    chosen[item] = fact
+                    break
+        held = model[0] if model else []
+        met = sorted(a.arguments[1].string for a in held if a.name == "decided_by")
+        return chosen, tuple(met)
 
-    def _add(self, fact: clingo.Symbol) -> tuple[clingo.Symbol, bool] | int:
-        return (clingo.Function("add", [fact]), True)
+    def _deciding(self, level: Level) -> list[clingo.Symbol]:
+        """The decided_by/3 atoms of the policy's indications at the level."""
+        policy, name = (clingo.Function(n) for n in level)
+        return [
+            clingo.Function("decided_by", [policy, criterion.arguments[1], name])
+            for criterion in self.solver.atoms_of("criterion", 4)
+            if criterion.arguments[0] == policy and criterion.arguments[2].name == "indication"
+        ]
 
     def _missing(self, alternative: _Alternative) -> Missing:
         items = sorted(
@@ -237,6 +313,18 @@ class _Search:
         )
         example = tuple(item.example for item in items)
         return Missing(tuple(items), example, alternative.criteria)
+
+
+_VALUES_ON = clingo.Function("values_on")
+_LEAST_ON = clingo.Function("least_on")
+
+
+def _therapy(kind: clingo.Symbol, days: clingo.Symbol) -> clingo.Symbol:
+    return clingo.Function("therapy", [kind, days])
+
+
+def _add(fact: clingo.Symbol) -> tuple[clingo.Symbol, bool]:
+    return (clingo.Function("add", [fact]), True)
 
 
 def _fact_order(fact: clingo.Symbol) -> tuple[tuple[int, int, str], ...]:
@@ -251,13 +339,6 @@ def _fact_order(fact: clingo.Symbol) -> tuple[tuple[int, int, str], ...]:
 # their kind: therapy(K), contraindicated(K)): alternatives that differ in one
 # such item alone are reported once, with the kinds listed.
 _KIND_FAMILIES = tuple(ITEMS[p.name].name for p in DOCUMENTATION if p.args[:1] == (THERAPIES,))
-
-
-class _Group(NamedTuple):
-    """Minimal sets equal but for one item of a kind family (the varying item)."""
-
-    members: list[frozenset[clingo.Symbol]]
-    varying: tuple[clingo.Symbol, ...]  # () for a set alone
 
 
 def _grouped(raw: list[frozenset[clingo.Symbol]]) -> list[_Group]:

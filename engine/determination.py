@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
@@ -98,19 +99,37 @@ class Determination(NamedTuple):
         return "\n".join(parts)
 
 
-def _text(symbol: clingo.Symbol) -> str:
-    return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
+# An argument of a shown atom as a Python value: a constant's name, a
+# string's text, a number.
+Value = str | int
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _decoded(atom: clingo.Symbol) -> tuple[str, tuple[Value, ...]]:
+    """An atom's name and arguments, read from clingo once per process (the
+    same atoms recur from case to case)."""
+    return atom.name, tuple(_value(argument) for argument in atom.arguments)
+
+
+def _value(symbol: clingo.Symbol) -> Value:
+    kind = symbol.type
+    if kind == clingo.SymbolType.String:
+        return symbol.string
+    if kind == clingo.SymbolType.Number:
+        return symbol.number
+    return str(symbol)
 
 
 class _Atoms:
-    """The shown atoms grouped by predicate name, each as its argument list."""
+    """The shown atoms grouped by predicate name, each as its argument values."""
 
     def __init__(self, atoms: Iterable[clingo.Symbol]) -> None:
-        self.by_name: dict[str, list[list[clingo.Symbol]]] = defaultdict(list)
+        self.by_name: dict[str, list[tuple[Value, ...]]] = defaultdict(list)
         for atom in atoms:
-            self.by_name[atom.name].append(atom.arguments)
+            name, arguments = _decoded(atom)
+            self.by_name[name].append(arguments)
 
-    def __getitem__(self, name: str) -> list[list[clingo.Symbol]]:
+    def __getitem__(self, name: str) -> list[tuple[Value, ...]]:
         return self.by_name.get(name, [])
 
 
@@ -123,15 +142,15 @@ def _policies(shown: _Atoms) -> dict[str, PolicyInfo]:
     fields: dict[str, dict[str, str]] = defaultdict(dict)
     for name in ("policy_title", "payer", "version", "source"):
         for policy, value in shown[name]:
-            fields[policy.name][name] = _text(value)
-    dates = {p.name: (start.number, end.number) for p, start, end in shown["effective"]}
+            fields[str(policy)][name] = str(value)
+    dates = {str(p): (int(start), int(end)) for p, start, end in shown["effective"]}
     procedures: dict[str, list[str]] = defaultdict(list)
     for policy, procedure in shown["addresses"]:
-        procedures[policy.name].append(procedure.name)
+        procedures[str(policy)].append(str(procedure))
     criteria: dict[str, dict[str, Criterion]] = defaultdict(dict)
     for policy, cid, role, text in shown["criterion"]:
-        criterion = Criterion(policy.name, _text(cid), role.name, _text(text))
-        criteria[policy.name][criterion.id] = criterion
+        criterion = Criterion(str(policy), str(cid), str(role), str(text))
+        criteria[str(policy)][criterion.id] = criterion
     return {
         policy: PolicyInfo(
             id=policy,
@@ -148,27 +167,46 @@ def _policies(shown: _Atoms) -> dict[str, PolicyInfo]:
     }
 
 
+def _cited(described: Mapping[str, PolicyInfo], shown: _Atoms) -> dict[str, PolicyInfo]:
+    """Each policy with the criteria the answer cites, as kb/determination.lp
+    shows them (cited/2)."""
+    cited: dict[str, set[str]] = defaultdict(set)
+    for name in ("decided_by", "met", "unmet", "request_decided_by"):
+        for arguments in shown[name]:
+            cited[str(arguments[0])].add(str(arguments[1]))
+    return {
+        policy: info._replace(
+            criteria={c: v for c, v in info.criteria.items() if c in cited[policy]}
+        )
+        for policy, info in sorted(described.items())
+    }
+
+
 def read_determinations(
     atoms: Iterable[clingo.Symbol],
     targets: list[str],
     missing: Mapping[tuple[str, str], tuple[Missing, ...]] | None = None,
+    described: Mapping[str, PolicyInfo] | None = None,
 ) -> list[Determination]:
     """Determinations per policy as kb/determination.lp decided them, with the
-    missing documentation of each level the search could complete."""
+    missing documentation of each level the search could complete. The
+    policies' metadata comes from the atoms, or from `described` (every
+    criterion of each policy, read once) for atoms that show only what
+    depends on the case."""
     missing = missing or {}
     shown = _Atoms(atoms)
-    policies = _policies(shown)
-    overall = {policy.name: status.name for policy, status in shown["overall"]}
-    statuses = {(p.name, level.name): s.name for p, level, s in shown["level_status"]}
+    policies = _policies(shown) if described is None else _cited(described, shown)
+    overall = {str(policy): str(status) for policy, status in shown["overall"]}
+    statuses = {(str(p), str(level)): str(s) for p, level, s in shown["level_status"]}
     by_level: dict[str, dict[tuple[str, str], list[str]]] = {}
     for name in ("decided_by", "met", "unmet"):
         grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
         for policy, cid, level in shown[name]:
-            grouped[(policy.name, level.name)].append(_text(cid))
+            grouped[(str(policy), str(level))].append(str(cid))
         by_level[name] = grouped
     request: dict[str, list[str]] = defaultdict(list)
     for policy, cid in shown["request_decided_by"]:
-        request[policy.name].append(_text(cid))
+        request[str(policy)].append(str(cid))
 
     determinations = []
     for policy_id, info in policies.items():

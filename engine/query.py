@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from engine.case import Case, read_case
@@ -67,10 +67,12 @@ def decide(
     solver: Solver,
     *,
     closed_world: bool = False,
+    policies: Mapping[str, PolicyInfo] | None = None,
 ) -> tuple[list[Determination], list[clingo.Symbol]]:
     """The determinations of a case whose facts the solver holds, and the shown
     atoms of the answer they were read from (with the tracking program of an
-    explanation: its atoms too).
+    explanation: its atoms too). With `policies` (each policy described once),
+    the answer need show only what depends on the case.
 
     Unless closed-world, the levels short of medically necessary are searched
     for missing documentation (engine.completion); the levels it can complete
@@ -82,7 +84,7 @@ def decide(
     if missing:
         solver.assign((_rescuable(policy, level), True) for policy, level in missing)
         atoms = _answer(solver)
-    return read_determinations(atoms, case.targets, missing), atoms
+    return read_determinations(atoms, case.targets, missing, policies), atoms
 
 
 def _answer(solver: Solver) -> list[clingo.Symbol]:

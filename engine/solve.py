@@ -126,14 +126,29 @@ class Solver:
         assert isinstance(solve, clingo.Configuration)
         solve.opt_mode = mode
 
+    def extend(self, part: str, facts: str) -> None:
+        """Ground a further part of the files' program (#program PART.) with
+        these facts, for the next solve calls."""
+        try:
+            self._control.add(part, [], facts)
+            self._control.ground([(part, [])])
+        except RuntimeError as error:
+            message = self._describe(f"the knowledge base failed to ground {part}", error)
+            raise KnowledgeBaseError(message) from None
+
     def is_external(self, symbol: clingo.Symbol) -> bool:
         atom = self._control.symbolic_atoms[symbol]
         return atom is not None and atom.is_external
 
-    def assign(self, externals: Iterable[tuple[clingo.Symbol, bool]]) -> None:
-        """Set external atoms for the next solve calls (an unknown atom is skipped)."""
+    def assign(self, externals: Iterable[tuple[clingo.Symbol | int, bool]]) -> None:
+        """Set external atoms (symbols or their literals) for the next solve calls
+        (an unknown atom is skipped)."""
         for symbol, value in externals:
             self._control.assign_external(symbol, value)
+
+    def external_literals(self) -> dict[clingo.Symbol, int]:
+        """Every external atom of the grounded program, with its literal."""
+        return {a.symbol: a.literal for a in self._control.symbolic_atoms if a.is_external}
 
     def _describe(self, what: str, error: Exception) -> str:
         return self._messages.describe(what, error)
@@ -198,6 +213,24 @@ class Solver:
                     shown = model.symbols(atoms=True) if every_atom else model.symbols(shown=True)
                     if limit and count >= limit:
                         break
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
+        return shown
+
+    def final_model(
+        self, assumptions: Sequence[tuple[clingo.Symbol, bool] | int] = ()
+    ) -> list[clingo.Symbol] | None:
+        """The shown atoms of the last model only (in brave mode: the brave
+        consequences), read once, whatever the number of models; None if
+        there is none."""
+        shown: list[clingo.Symbol] | None = None
+
+        def read(model: clingo.Model) -> None:
+            nonlocal shown
+            shown = list(model.symbols(shown=True))
+
+        try:
+            self._control.solve(assumptions=list(assumptions), on_last=read)
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return shown

@@ -101,6 +101,50 @@ def test_the_grounded_kb_equals_a_fresh_solve_on_generated_cases() -> None:
         assert everything.determine(case, closed_world=True) == expected, text
 
 
+@pytest.mark.slow
+def test_batch_records_with_the_search_equal_kb_query_on_generated_cases() -> None:
+    """The records of the search path (the grounded knowledge base, the search
+    for every short level at once) equal kb query's JSON, on cases with
+    numbers around every threshold, some of them left undocumented."""
+    from bench.generated import cases, undocumented
+    from engine.batch.inputs import CaseInput
+    from engine.batch.work import Settings, adjudicate, kb_digest
+
+    settings = Settings(KB.directory, kb_digest(KB.directory), tuple(KB.policy_ids()))
+    texts = _generated(25, seed=5) + cases(25, seed=6) + [undocumented(2)]
+    texts = [_undocumented_part(text, number) for number, text in enumerate(texts)]
+    items = [CaseInput(f"c{n}", text, "cases.jsonl", n + 1) for n, text in enumerate(texts)]
+    for item, record in zip(items, adjudicate(settings, items), strict=True):
+        case = read_case(item.text, item.key)
+        expected = [determination_json(d, case=case) for d in determine(case, KB)]
+        assert record["determinations"] == expected, item.text
+
+
+def _undocumented_part(text: str, number: int) -> str:
+    """Every third case without its onsets and imaging: more levels to search."""
+    if number % 3:
+        return text
+    kept = [line for line in text.splitlines() if not line.startswith(("onset_days", "imaging"))]
+    return "\n".join(kept) + "\n"
+
+
+def test_numbers_are_grounded_by_the_classes_of_their_own_domain(
+    grounded: dict[str, GroundedKnowledgeBase],
+) -> None:
+    """Days and dates are grounded by the classes the knowledge base's numbers
+    make within their own range: a class of days above every date, or of
+    dates among the days, holds no case's number and is not grounded (it
+    made every solve of the batch slower)."""
+    space = grounded["nd_x5025"].solver.external_literals()
+    days = {a.arguments[1].number for a in space if a.name == "onset_days" and a.positive}
+    dates = {a.arguments[0].number for a in space if a.name == "service_date"}
+    assert days and dates
+    assert max(days) <= 36500, "no class of days above every date"
+    assert {42, 43} <= days, "the six weeks of nd_x5025 and the day after"
+    # One number stands for every date before the policy's first date.
+    assert len([d for d in dates if d < 19000101]) == 1 and days & dates <= {183}
+
+
 def _batch(*args: str) -> subprocess.CompletedProcess[str]:
     return kb("batch", *args)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.case import read_case
+from engine.case import Case, read_case
 from engine.determination import Determination
+from engine.knowledge_base import KnowledgeBase
 from engine.query import evaluate
+
+KB = KnowledgeBase()
 
 PICTURE_ONLY = "procedure(vertebroplasty).\ntarget(l1).\nfracture(l1, osteoporotic).\n"
 
@@ -235,3 +238,42 @@ def test_no_python_precedence_remains() -> None:
     import engine.determination
 
     assert not hasattr(engine.determination, "overall_status")
+
+
+# --- The search for every short level at once (issue 12) ----------------------
+
+
+def _short(case_text: str) -> tuple[Case, list[tuple[str, str]]]:
+    """The case and its levels short of medically necessary under some policy."""
+    closed = evaluate(case_text, closed_world=True)
+    short = [
+        (d.policy.id, level.level)
+        for d in closed
+        for level in d.levels.values()
+        if level.status != "medically_necessary"
+    ]
+    return read_case(case_text, "case.lp"), short
+
+
+def test_one_search_for_every_short_level_equals_a_search_per_level() -> None:
+    from bench.generated import undocumented
+    from engine.completion import missing_documentation
+
+    case, short = _short(undocumented(3))
+    together = missing_documentation(case, KB, short)
+    assert len(together) > 3, "several levels of several policies can be completed"
+    for level in short:
+        alone = missing_documentation(case, KB, [level])
+        assert alone == ({level: together[level]} if level in together else {}), level
+
+
+def test_the_search_does_not_depend_on_how_policies_share_a_grounding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import engine.completion
+    from bench.generated import undocumented
+
+    case, short = _short(undocumented(2))
+    shared = engine.completion.missing_documentation(case, KB, short)
+    monkeypatch.setattr(engine.completion, "PACK", 1)  # one grounding per policy
+    assert engine.completion.missing_documentation(case, KB, short) == shared

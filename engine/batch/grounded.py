@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator
+from typing import TypeGuard
 
 import clingo
 from clingo import ast
@@ -34,7 +35,7 @@ from clingo import ast
 from engine.case import Case
 from engine.determination import Determination
 from engine.knowledge_base import KnowledgeBase
-from engine.query import decide
+from engine.query import decide, describe_policies
 from engine.solve import Solver, statements
 from engine.vocabulary import (
     BY_SIGNATURE,
@@ -46,6 +47,20 @@ from engine.vocabulary import (
     Predicate,
     Text,
     Values,
+)
+
+# What a case's answer shows: what depends on the case. The policies'
+# metadata and criteria are read once (describe_policies).
+CASE_SHOWN = "".join(
+    f"#show {signature}.\n"
+    for signature in (
+        "overall/2",
+        "level_status/3",
+        "decided_by/3",
+        "met/3",
+        "unmet/3",
+        "request_decided_by/2",
+    )
 )
 
 # An integer domain this small is grounded value by value (the pain score).
@@ -64,7 +79,10 @@ class GroundedKnowledgeBase:
         self._classes = _representatives(self._breaks)
         self._space = [p for p in PREDICATES if p.name in names]
         self._relevant = {p.name for p in self._space}
-        self.solver = Solver(files, "".join(self._externals()))
+        self.solver = Solver(files, "".join(self._externals()), shown=CASE_SHOWN)
+        self._literals = self.solver.external_literals()
+        # The policies' metadata and criteria do not depend on the case: read once.
+        self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
 
     def _externals(self) -> Iterator[str]:
         for predicate in self._space:
@@ -87,22 +105,41 @@ class GroundedKnowledgeBase:
         if isinstance(domain, Integer) and not _by_class(domain):
             return [str(n) for n in range(domain.low, domain.high + 1)]
         if _by_class(domain):
-            return [str(n) for n in self._classes]
+            low, high = _bounds(domain)
+            return [str(n) for n in self._classes if self._meets(n, low, high)]
         if isinstance(domain, Text) and domain.codes:
             return [f'"{code}"' for code in domain.codes]
         return None
 
-    def symbols(self, case: Case) -> list[clingo.Symbol] | None:
-        """The case's facts as atoms of the case space; None if one is outside it."""
+    def _meets(self, representative: int, low: int, high: int) -> bool:
+        """Whether the class of a representative holds a number from low to high."""
+        first, last = self._class_of(representative)
+        return (last is None or low <= last) and (first is None or first <= high)
+
+    def _class_of(self, representative: int) -> tuple[int | None, int | None]:
+        """The numbers a representative stands for (None: no bound)."""
+        breaks = self._breaks
+        if not breaks:
+            return None, None
+        if representative in breaks:
+            return representative, representative
+        index = bisect.bisect_right(breaks, representative)
+        if index == 0:
+            return None, breaks[0] - 1
+        return representative, breaks[index] - 1 if index < len(breaks) else None
+
+    def symbols(self, case: Case) -> list[int] | None:
+        """The case's facts as external literals of the case space; None if one
+        is outside it."""
         found = []
         for fact in case.facts:
             symbol = fact.symbol
             if symbol.name not in self._relevant:
                 continue  # no rule reads it
-            mapped = self._mapped(symbol)
-            if not self.solver.is_external(mapped):
+            literal = self._literals.get(self._mapped(symbol))
+            if literal is None:
                 return None
-            found.append(mapped)
+            found.append(literal)
         return found
 
     def _mapped(self, symbol: clingo.Symbol) -> clingo.Symbol:
@@ -132,11 +169,13 @@ class GroundedKnowledgeBase:
             from engine.query import determine
 
             return determine(case, self.kb, self.policies, closed_world=closed_world)
-        self.solver.assign((symbol, True) for symbol in symbols)
+        self.solver.assign((literal, True) for literal in symbols)
         try:
-            return decide(case, self.kb, self.solver, closed_world=closed_world)[0]
+            return decide(
+                case, self.kb, self.solver, closed_world=closed_world, policies=self.described
+            )[0]
         finally:
-            self.solver.assign((symbol, False) for symbol in symbols)
+            self.solver.assign((literal, False) for literal in symbols)
             if not closed_world:  # the search may have set rescuable/2
                 self.solver.assign(
                     (_rescuable(policy, level), False)
@@ -145,7 +184,14 @@ class GroundedKnowledgeBase:
                 )
 
 
-def _by_class(domain: Domain) -> bool:
+def _bounds(domain: Integer | Date) -> tuple[int, int]:
+    """The least and the greatest number of a domain."""
+    if isinstance(domain, Integer):
+        return domain.low, domain.high
+    return domain.first_year * 10000 + 101, domain.last_year * 10000 + 1231
+
+
+def _by_class(domain: Domain) -> TypeGuard[Integer | Date]:
     """Numbers grounded by class (days, dates), not value by value."""
     if isinstance(domain, Integer):
         return domain.high - domain.low > _EXACT_RANGE

@@ -69,8 +69,10 @@ class Adjudicator:
         self.settings = settings
         self.kb = KnowledgeBase(settings.kb_directory)
         chosen = list(settings.policies)
-        self.versions = {p.id: p.version for p in describe_policies(self.kb) if p.id in chosen}
         self.grounded = None if settings.explain else GroundedKnowledgeBase(self.kb, chosen)
+        described = describe_policies(self.kb) if self.grounded is None else None
+        policies = self.grounded.described.values() if self.grounded else described or []
+        self.versions = {p.id: p.version for p in policies if p.id in chosen}
 
     def record(self, item: CaseInput) -> dict[str, Any]:
         record: dict[str, Any] = {"id": item.id}
