@@ -200,8 +200,7 @@ PHRASES: dict[str, Phrase] = {
 MACHINERY = frozenset(
     {"level", "range", "threshold", "advanced_modality", "lesion_kind", "malignant_kind"}
     | {"cpt_procedure", "target_count", "longest_therapy", "therapy_days", "in_range"}
-    | {"duration", "parameter", "parameter_in_force", "parameter_day", "parameter_started"}
-    | {"parameter_revised", "parameter_waiting"}
+    | {"duration", "parameter", "parameter_in_force", "parameter_superseded"}
     | {"vertebral_level", "vertebral_region", "augmented_as"}
     | VOCABULARY_TABLES
 )

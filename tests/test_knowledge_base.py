@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -13,7 +11,6 @@ import pytest
 from clingo import ast
 
 from engine.knowledge_base import KnowledgeBase
-from engine.solve import solve_once
 
 KB = KnowledgeBase()
 # The policy texts, copied under the project (policies/README.md names their source).
@@ -172,48 +169,3 @@ def test_thresholds_are_the_policys_own_dated_cited_parameters(policy: str) -> N
         for name, _, owner in DURATION.findall(line):
             assert owner == policy, f"{policy}: {line!r} uses {name} without its own policy"
             assert name in declared, f"{policy}: {name} is used but not a parameter"
-
-
-REVISION = 'parameter(providence_196, twelve_weeks, 56, 20260101, "I.A.1").\n'
-
-
-@pytest.mark.parametrize(
-    ("date", "expected"),
-    [
-        ("service_date(20251015).", 84),  # before the revision: the first value
-        ("service_date(20251231).", 84),  # the day before the revision starts
-        ("service_date(20260101).", 56),  # the revision's first day
-        ("service_date(20260620).", 56),
-        ("", 56),  # no service date: the latest value
-        ("service_date(20250101).", 84),  # before any Since: the first value
-    ],
-)
-def test_a_revised_parameter_is_read_at_the_service_date(
-    tmp_path: Path, date: str, expected: int
-) -> None:
-    """A revision of one payer's number is a data change: a new parameter fact with a
-    later Since. A case reads the value in force on its service date, one value only."""
-    for name in os.listdir(KB.directory):
-        if name.endswith(".lp"):
-            shutil.copy(KB.path(name), tmp_path / name)
-    with open(tmp_path / "providence_196.lp", "a", encoding="utf-8") as handle:
-        handle.write(REVISION)
-    revised = KnowledgeBase(str(tmp_path))
-    shown = f"{date}\n#show threshold/2."
-    atoms = {str(a) for a in solve_once(revised.files(["providence_196"]), shown)}
-    values = {a for a in atoms if a.startswith("threshold(twelve_weeks(providence_196),")}
-    assert values == {f"threshold(twelve_weeks(providence_196),{expected})"}
-
-
-def test_a_revision_changes_only_its_own_payer(tmp_path: Path) -> None:
-    for name in os.listdir(KB.directory):
-        if name.endswith(".lp"):
-            shutil.copy(KB.path(name), tmp_path / name)
-    with open(tmp_path / "providence_196.lp", "a", encoding="utf-8") as handle:
-        handle.write(REVISION)
-    revised = KnowledgeBase(str(tmp_path))
-    program = "service_date(20260301).\n#show threshold/2."
-    before = {str(a) for a in solve_once(KB.files(KB.policy_ids()), program)}
-    after = {str(a) for a in solve_once(revised.files(revised.policy_ids()), program)}
-    assert before - after == {"threshold(twelve_weeks(providence_196),84)"}
-    assert after - before == {"threshold(twelve_weeks(providence_196),56)"}
