@@ -20,7 +20,7 @@ from clingo import ast
 from engine.checks.findings import PolicyCheck, differences_between
 from engine.checks.programs import CheckProgram
 from engine.errors import KnowledgeBaseError
-from engine.knowledge_base import DEFAULT_DIRECTORY, KnowledgeBase
+from engine.knowledge_base import DEFAULT_DIRECTORY, GENERATED, KnowledgeBase
 from engine.rules import read_catalogue
 
 KB = KnowledgeBase()
@@ -140,7 +140,7 @@ def test_the_dead_rule_of_providence_keeps_its_relaxation_and_status() -> None:
 def test_a_check_program_clingo_cannot_parse_is_refused_with_its_file_and_line(
     tmp_path: Path,
 ) -> None:
-    for name in ("concepts.lp", "determination.lp"):
+    for name in ("concepts.lp", "determination.lp", *GENERATED):
         shutil.copy(Path(DEFAULT_DIRECTORY) / name, tmp_path / name)
     text = (Path(DEFAULT_DIRECTORY) / "checks.lp").read_text()
     broken = text.replace("check_differ :- addressed(a),", "check_differ :- addressed(a),,", 1)
