@@ -72,7 +72,8 @@ def test_a_fresh_machine_reads_the_committed_findings_without_checking(
     monkeypatch.setattr(cache, "check", _refuse_to_compute)
     kb = _copy_of_the_knowledge_base(tmp_path)
     report = cache.cached_check(kb)
-    assert report == read_findings(KB, KB.policy_ids(), None, 1)
+    assert report == read_findings(kb, kb.policy_ids(), None, 1)
+    assert report is not None and report.dead_rules
 
 
 @pytest.mark.parametrize(
@@ -108,3 +109,17 @@ def test_unreadable_committed_findings_are_ignored(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_committed_findings_equal_a_fresh_check() -> None:
     assert check(KB) == read_findings(KB, KB.policy_ids(), None, 1), STALE
+
+
+def test_the_committed_findings_name_rule_files_where_the_knowledge_base_is(
+    tmp_path: Path,
+) -> None:
+    """A checkout elsewhere (CI's clean clone) reads rule files under its own kb/."""
+    assert str(Path(KB.directory).resolve()) not in Path(KB.path(FINDINGS_FILE)).read_text(
+        encoding="utf-8"
+    )
+    kb = _copy_of_the_knowledge_base(tmp_path)
+    report = read_findings(kb, kb.policy_ids(), None, 1)
+    assert report is not None
+    files = {c.rule.file for c in report.dead_rules}
+    assert files and all(f.startswith(kb.directory) for f in files)

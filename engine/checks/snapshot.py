@@ -48,7 +48,7 @@ def read_findings(
     options = (tuple(policies), procedure, levels)
     try:
         with open(kb.path(FINDINGS_FILE), encoding="utf-8") as handle:
-            document = json.load(handle)
+            document = json.loads(_here(handle.read(), kb))
     except (OSError, ValueError):
         return None
     if not isinstance(document, dict) or document.get("key") != knowledge_base_key(kb, options):
@@ -73,7 +73,20 @@ def findings_text(kb: KnowledgeBase, report: Report) -> str:
         else:
             lines.append(f"{json.dumps(name)}: {json.dumps(value)}{end}")
     lines.append("}}")
-    return "\n".join(lines) + "\n"
+    return _anywhere("\n".join(lines) + "\n", kb)
+
+
+# The findings name rule files by path; the file names them relative to the
+# knowledge base, so that it reads the same wherever the project is.
+_KB_PLACEHOLDER = "$KB/"
+
+
+def _anywhere(text: str, kb: KnowledgeBase) -> str:
+    return text.replace(json.dumps(os.path.join(kb.directory, ""))[1:-1], _KB_PLACEHOLDER)
+
+
+def _here(text: str, kb: KnowledgeBase) -> str:
+    return text.replace(_KB_PLACEHOLDER, json.dumps(os.path.join(kb.directory, ""))[1:-1])
 
 
 def write_findings(kb: KnowledgeBase, jobs: int | None = None) -> str:
