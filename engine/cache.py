@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from typing import Any
 
 
 def cache_directory() -> str:
@@ -43,3 +44,14 @@ def store(path: str, value: object) -> None:
         os.replace(temporary, path)
     except (OSError, pickle.PicklingError):
         return
+
+
+def add_file(digest: Any, path: str) -> None:
+    """Add a file's name and content (or that it cannot be read) to a hash for a key."""
+    digest.update(os.path.basename(path).encode() + b"\0")
+    try:
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    except OSError:
+        digest.update(b"(unreadable)")
+    digest.update(b"\0")

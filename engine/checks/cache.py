@@ -18,11 +18,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import clingo
 
-from engine.cache import cache_directory, load, store
+from engine.cache import add_file, cache_directory, load, store
 from engine.checks.findings import Report, check
 from engine.checks.snapshot import read_findings
 from engine.knowledge_base import KnowledgeBase
@@ -48,7 +48,9 @@ def cached_check(
 
     def compute() -> Report:
         committed = None if fresh else read_findings(kb, chosen, procedure, levels)
-        return committed or check(kb, policies, procedure=procedure, levels=levels, jobs=jobs)
+        if committed is not None:
+            return committed
+        return check(kb, policies, procedure=procedure, levels=levels, jobs=jobs)
 
     return cached(f"check-{key}", Report, compute, fresh=fresh)
 
@@ -70,19 +72,9 @@ def input_key(files: Iterable[str], *options: object) -> str:
     digest = hashlib.sha256()
     digest.update(repr((options, clingo.__version__)).encode())
     for path in files:
-        _add_file(digest, path)
+        add_file(digest, path)
     for folder, _subfolders, names in sorted(os.walk(_ENGINE)):
         for name in sorted(names):
             if name.endswith(".py"):
-                _add_file(digest, os.path.join(folder, name))
+                add_file(digest, os.path.join(folder, name))
     return digest.hexdigest()[:32]
-
-
-def _add_file(digest: Any, path: str) -> None:
-    digest.update(os.path.basename(path).encode() + b"\0")
-    try:
-        with open(path, "rb") as handle:
-            digest.update(handle.read())
-    except OSError:
-        digest.update(b"(unreadable)")
-    digest.update(b"\0")

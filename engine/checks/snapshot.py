@@ -20,6 +20,7 @@ import json
 import os
 from collections.abc import Sequence
 
+from engine.cache import add_file
 from engine.checks.findings import Report, check
 from engine.knowledge_base import KnowledgeBase
 from engine.records import RecordError, from_data, to_data
@@ -33,10 +34,7 @@ def knowledge_base_key(kb: KnowledgeBase, options: object) -> str:
     digest = hashlib.sha256(repr((FORMAT, options)).encode())
     for name in sorted(os.listdir(kb.directory)):
         if name.endswith(".lp"):
-            digest.update(name.encode() + b"\0")
-            with open(kb.path(name), "rb") as handle:
-                digest.update(handle.read())
-            digest.update(b"\0")
+            add_file(digest, kb.path(name))
     return digest.hexdigest()
 
 
