@@ -33,6 +33,7 @@ from engine.checks.summary import split_conflicts
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import DEFAULT_DIRECTORY, GENERATED, KnowledgeBase
 from engine.query import evaluate
+from tests.kb_copies import swap_status_ranks
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
@@ -157,6 +158,26 @@ def test_a_deliberate_conflict_is_found_with_its_winner_and_a_minimal_witness(
             "toy_conflict": "investigational"
         }
     assert report.gaps == () and report.dead_rules == ()
+
+
+def test_the_conflict_winner_follows_the_precedence_the_knowledge_base_states(
+    tmp_path: Path,
+) -> None:
+    """kb/checks.lp decides the winner from kb/determination.lp's status_rank/2:
+    with investigational and not_medically_necessary swapped there, the other
+    exclusion wins, and an exclusion still wins over an indication."""
+    kb = toy_kb(tmp_path, "toy_conflict")
+    swap_status_ranks(kb, "investigational", "not_medically_necessary")
+    report = check(kb, matrix=False, jobs=1)
+    found = {
+        tuple(sorted((d.criterion, d.status) for d in c.derivations)): c for c in report.conflicts
+    }
+    between_exclusions = found[(("X", "not_medically_necessary"), ("Y", "investigational"))]
+    assert between_exclusions.winner == Derivation("exclusion", "X", "not_medically_necessary")
+    assert "not_medically_necessary comes before investigational" in between_exclusions.reason
+    over_indication = found[(("A", "medically_necessary"), ("Y", "investigational"))]
+    assert over_indication.winner.criterion == "Y"
+    assert over_indication.reason == EXCLUSION_OVER_INDICATION
 
 
 def test_a_deliberate_gap_is_found_with_a_minimal_witness(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from engine.diagrams.output import output, policy_drawings, write_diagrams
 from engine.diagrams.overlay import case_overlay, holding, requested_procedure
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine
+from tests.kb_copies import copy_of_kb, swap_status_ranks
 from tests.policy_cases import Case, all_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,19 @@ def test_leaves_write_thresholds_and_ranges_out_from_the_knowledge_base() -> Non
         graph("cigna_cmm607", "vertebroplasty"), "condition:CMM-607.2.surgical.levels"
     )
     assert cigna == ["the level within T5–L5", "number of target levels ≤ 2"]
+
+
+def test_status_nodes_follow_the_precedence_the_knowledge_base_states(tmp_path: Path) -> None:
+    """The goal first, then the statuses in the order of status_rank/2 of
+    determination.lp: swapped there, swapped in the diagram."""
+    drawn = graph("bcbsm_sacral", "sacroplasty").statuses()
+    order = ["medically_necessary", "not_covered", "investigational", "not_medically_necessary"]
+    assert drawn == [f"status:{s}" for s in order]
+    kb = copy_of_kb(tmp_path)
+    swap_status_ranks(kb, "not_covered", "not_medically_necessary")
+    swapped = build_diagram(read_knowledge(kb), "bcbsm_sacral", "sacroplasty").statuses()
+    order = ["medically_necessary", "not_medically_necessary", "investigational", "not_covered"]
+    assert swapped == [f"status:{s}" for s in order]
 
 
 def test_conditions_inside_policy_helpers_are_drawn() -> None:

@@ -385,8 +385,7 @@ class PolicyCheck:
 
     def _conflict(self, answer: Answer, detail: clingo.Symbol) -> Conflict:
         first, second = (Derivation(*(_name(a) for a in d.arguments)) for d in detail.arguments)
-        ranks = {status.name: rank.number for status, rank in answer.values("status_rank")}
-        winner, reason = _precedence(first, second, ranks)
+        winner, reason = _winner(answer, detail, (first, second))
         return Conflict(
             self.policy,
             _conflict_level(answer, first, second),
@@ -513,16 +512,24 @@ def _variables(text: str) -> set[str]:
     return set(_VARIABLE.findall(re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)))
 
 
-def _precedence(
-    first: Derivation, second: Derivation, ranks: dict[str, int]
+def _winner(
+    answer: Answer, detail: clingo.Symbol, derivations: tuple[Derivation, Derivation]
 ) -> tuple[Derivation, str]:
-    """Which derivation decides the level under kb/determination.lp, and why."""
-    if first.kind == "exclusion" and second.kind != "exclusion":
-        return first, EXCLUSION_OVER_INDICATION
-    if second.kind == "exclusion" and first.kind != "exclusion":
-        return second, EXCLUSION_OVER_INDICATION
-    winner, loser = sorted((first, second), key=lambda d: ranks.get(d.status, len(ranks) + 1))
-    return winner, (
+    """Which derivation decides the level, and why: check_winner/3 of
+    kb/checks.lp, which kb/determination.lp's precedence decides."""
+    for conflict, chosen, why in answer.values("check_winner"):
+        if conflict == detail:
+            winner = Derivation(*(_name(a) for a in chosen.arguments))
+            (loser,) = (d for d in derivations if d != winner)
+            return winner, _reason(why.name, winner, loser)
+    raise KnowledgeBaseError(f"kb/checks.lp names no winner of the conflict {detail}")
+
+
+def _reason(why: str, winner: Derivation, loser: Derivation) -> str:
+    """The words of a precedence rule of kb/determination.lp."""
+    if why == "exclusion_over_indication":
+        return EXCLUSION_OVER_INDICATION
+    return (
         f"{winner.status} comes before {loser.status} in the precedence of statuses "
         "(kb/determination.lp status_rank/2, from the case vocabulary)"
     )

@@ -75,10 +75,6 @@ CRITERION_KINDS: dict[str, NodeKind] = {
     "otherwise": DEFAULT,
 }
 
-# Statuses in the order of the case vocabulary's precedence, after the goal.
-STATUS_ORDER = (MEDICALLY_NECESSARY, "not_covered", "investigational", "not_medically_necessary")
-
-
 def build_diagram(knowledge: Knowledge, policy: str, procedure: str) -> Diagram:
     """The criteria diagram of one policy for one procedure it addresses."""
     return _DiagramBuilder(knowledge, policy, procedure).build()
@@ -126,9 +122,14 @@ class _DiagramBuilder:
     def _status(self, status: str) -> str:
         key = status_key(status)
         if key not in self.nodes:
-            order = STATUS_ORDER.index(status) if status in STATUS_ORDER else 9
-            self._add(Node(key, STATUS, pretty(status), order, status=status))
+            self._add(Node(key, STATUS, pretty(status), self._status_order(status), status=status))
         return key
+
+    def _status_order(self, status: str) -> int:
+        """The goal first, then the statuses in the precedence of
+        kb/determination.lp (status_rank/2)."""
+        ranks = self.knowledge.status_ranks
+        return 0 if status == MEDICALLY_NECESSARY else ranks.get(status, len(ranks) + 1)
 
     def _top_level(self, cid: str, head: str) -> None:
         key = self._criterion(cid, head)

@@ -13,7 +13,7 @@ import clingo
 
 from engine.dependencies import Dependencies
 from engine.determination import PolicyInfo, read_policies
-from engine.knowledge_base import PROLOGUE, KnowledgeBase
+from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
 from engine.rules import Catalogue, read_catalogue
 from engine.solve import solve_once
 from engine.vocabulary import PREDICATES, Kind
@@ -31,6 +31,7 @@ class Knowledge(NamedTuple):
     static: frozenset[str]  # predicates whose atoms no case fact can change
     depends: Mapping[str, frozenset[str]]  # predicate -> case predicates it reads
     policies: Mapping[str, PolicyInfo]
+    status_ranks: Mapping[str, int]  # status -> its place in the precedence (status_rank/2)
 
 
 def read_knowledge(kb: KnowledgeBase | None = None, policies: list[str] | None = None) -> Knowledge:
@@ -46,7 +47,18 @@ def read_knowledge(kb: KnowledgeBase | None = None, policies: list[str] | None =
     )
     static = dependencies.unchanged_by(CASE_PREDICATES, tables.atoms)
     depends = dependencies.behind_each(CASE_PREDICATES)
-    return Knowledge(catalogue, tables, static, depends, read_policies(atoms))
+    ranks = status_ranks(kb)
+    return Knowledge(catalogue, tables, static, depends, read_policies(atoms), ranks)
+
+
+def status_ranks(kb: KnowledgeBase) -> Mapping[str, int]:
+    """The precedence of statuses, as kb/determination.lp states it (status_rank/2)."""
+    atoms = solve_once([kb.path(EPILOGUE)], "")
+    return {
+        atom.arguments[0].name: atom.arguments[1].number
+        for atom in atoms
+        if atom.name == "status_rank" and len(atom.arguments) == 2
+    }
 
 
 def _text(symbol: clingo.Symbol) -> str:

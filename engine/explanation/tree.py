@@ -31,6 +31,7 @@ from typing import NamedTuple
 import clingo
 
 from engine.case import Case
+from engine.dependencies import Dependencies
 from engine.determination import MEDICALLY_NECESSARY, Determination
 from engine.explanation.tracking import (
     FAILED,
@@ -783,7 +784,7 @@ def _related_facts(model: _Model, pattern: Term) -> _Because:
     the same level."""
     first = pattern[2][0] if pattern[2] else None
     level = first if first is not None and _is_level(first) else None
-    names = _vocabulary_behind(model, str(pattern[1]), set())
+    names = _vocabulary_behind(model, str(pattern[1]))
     facts = tuple(
         show(fact)
         for fact in model.ordered_facts
@@ -807,22 +808,23 @@ def _is_level(term: Term) -> bool:
     return term[0] == "fun" and not term[2] and str(term[1]) in LEVELS.members
 
 
-def _vocabulary_behind(model: _Model, name: str, seen: set[str]) -> set[str]:
-    """Case-vocabulary predicates a derived predicate rests on."""
-    if name in seen:
-        return set()
-    seen.add(name)
-    found: set[str] = set()
-    for rule in model.rules_by_head.get(name, []):
+_VOCABULARY_NAMES = frozenset(name for name, _arity in BY_SIGNATURE)
+
+
+def _vocabulary_behind(model: _Model, name: str) -> set[str]:
+    """Case-vocabulary predicates a derived predicate rests on, through the
+    positive atoms of the rules' bodies (engine.dependencies)."""
+    dependencies = Dependencies(
+        (head, _positive_atoms(rules)) for head, rules in model.rules_by_head.items()
+    )
+    return set(dependencies.behind(name, _VOCABULARY_NAMES) - {name})
+
+
+def _positive_atoms(rules: list[TrackedRule]) -> Iterator[str]:
+    for rule in rules:
         for literal in rule.body:
-            if literal.kind != "atom" or literal.atom is None or literal.negated:
-                continue
-            predicate = str(literal.atom[1])
-            if (predicate, len(literal.atom[2])) in BY_SIGNATURE:
-                found.add(predicate)
-            elif predicate in model.rules_by_head:
-                found |= _vocabulary_behind(model, predicate, seen)
-    return found
+            if literal.kind == "atom" and literal.atom is not None and not literal.negated:
+                yield str(literal.atom[1])
 
 
 # --- Assumed absent ------------------------------------------------------------------
