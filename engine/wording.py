@@ -78,12 +78,25 @@ class Tables(NamedTuple):
 
     def threshold(self, name: str) -> str:
         """'42 days (six weeks)' for threshold(six_weeks(nd_x5025), 42): a policy's
-        own duration, named without its policy."""
+        own duration, named without its policy. Tables of every revision
+        (threshold_value/3, as a diagram's) note a revised one's earlier values:
+        '56 days (twelve weeks since 2026-01-01; 84 days before)'."""
         words = pretty(name.split("(", 1)[0])
         for key, days in self.values("threshold"):
             if key == name:
-                return f"{days} days ({words})"
+                return f"{days} days ({words}{self._revisions(name)})"
         return words
+
+    def _revisions(self, name: str) -> str:
+        """' since 2026-01-01; 84 days before' for a threshold revised on 2026-01-01."""
+        revisions = sorted(
+            (int(since), days) for key, days, since in self.values("threshold_value") if key == name
+        )
+        if len(revisions) < 2:
+            return ""
+        (_, first), *middle, (latest, _) = revisions
+        earlier = [f"{days} days since {date_words(since)}" for since, days in reversed(middle)]
+        return f" since {date_words(latest)}; " + ", ".join([*earlier, f"{first} days before"])
 
     def range_text(self, name: str) -> str:
         """'T5–L5' for range(t5_l5, t5, l5)."""
@@ -200,7 +213,8 @@ PHRASES: dict[str, Phrase] = {
 MACHINERY = frozenset(
     {"level", "range", "threshold", "advanced_modality", "lesion_kind", "malignant_kind"}
     | {"cpt_procedure", "target_count", "longest_therapy", "therapy_days", "in_range"}
-    | {"duration", "parameter", "parameter_in_force", "parameter_superseded"}
+    | {"duration", "parameter", "threshold_value", "threshold_day", "threshold_replaced"}
+    | {"threshold_pending"}
     | {"vertebral_level", "vertebral_region", "augmented_as"}
     | VOCABULARY_TABLES
 )

@@ -86,7 +86,7 @@ def test_the_differences_of_two_policies_keep_their_witnesses() -> None:
             {"carefirst_pvp": ("ALL_OTHER",), "nd_x5025": ("MN.2",)},
             statuses,
             ("procedure(vertebroplasty)", "target(l1)", "fracture(l1,osteoporotic)",
-             "purpose(fusion_adjunct)", "onset_days(l1,28)", "imaging(l1,mri)",
+             "purpose(fusion_adjunct)", "onset_days(l1,28)", "imaging(l1,xray)",
              "pain_severity(severe)", "hospitalized_for_pain"),
         ),
         (

@@ -75,6 +75,7 @@ CRITERION_KINDS: dict[str, NodeKind] = {
     "otherwise": DEFAULT,
 }
 
+
 def build_diagram(knowledge: Knowledge, policy: str, procedure: str) -> Diagram:
     """The criteria diagram of one policy for one procedure it addresses."""
     return _DiagramBuilder(knowledge, policy, procedure).build()

@@ -21,6 +21,12 @@ from engine.wording import Tables
 
 DOCUMENTATION = frozenset(p.name for p in PREDICATES if p.kind == Kind.DOCUMENTATION)
 CASE_PREDICATES = frozenset(p.name for p in PREDICATES)
+# A diagram is drawn for no date in particular: the date of service only
+# chooses which revision of a parameter is in force (threshold/2 of
+# kb/concepts.lp). Diagrams take the date as fixed, so they read thresholds as
+# a table (without a date: the latest values) and note the earlier revisions
+# (threshold_value/3).
+FIXED_IN_DIAGRAMS = frozenset({"service_date"})
 
 
 class Knowledge(NamedTuple):
@@ -45,8 +51,9 @@ def read_knowledge(kb: KnowledgeBase | None = None, policies: list[str] | None =
         (helper.head, {b.predicate.lstrip("-") for b in helper.body if b.predicate})
         for helper in catalogue.helpers
     )
-    static = dependencies.unchanged_by(CASE_PREDICATES, tables.atoms)
-    depends = dependencies.behind_each(CASE_PREDICATES)
+    drawn = CASE_PREDICATES - FIXED_IN_DIAGRAMS
+    static = dependencies.unchanged_by(drawn, {*tables.atoms, *FIXED_IN_DIAGRAMS})
+    depends = dependencies.behind_each(drawn)
     ranks = status_ranks(kb)
     return Knowledge(catalogue, tables, static, depends, read_policies(atoms), ranks)
 
