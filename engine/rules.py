@@ -14,7 +14,7 @@ from 1 in file order) when one criterion needs several rules.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import NamedTuple
 
 from clingo import ast
@@ -224,21 +224,15 @@ def _helper(
 
 def _number_rules(drafts: list[_Draft], path: str) -> list[Rule]:
     """Each labelled rule with its id: '<policy>:<criterion>', ':n' when several."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for draft in drafts:
-        counts[(draft.policy, draft.criterion)] += 1
-    seen: dict[tuple[str, str], int] = defaultdict(int)
+    ids = _numbered_ids([f"{draft.policy}:{draft.criterion}" for draft in drafts])
     rules = []
-    for draft in drafts:
-        key = (draft.policy, draft.criterion)
-        seen[key] += 1
-        suffix = f":{seen[key]}" if counts[key] > 1 else ""
+    for draft, rule_id in zip(drafts, ids, strict=True):
         parsed = draft.statement.rule
         assert parsed is not None
         body = tuple(_body_literal(literal) for literal in parsed.body)
         rules.append(
             Rule(
-                f"{draft.policy}:{draft.criterion}{suffix}",
+                rule_id,
                 draft.policy,
                 draft.criterion,
                 draft.head,
@@ -283,14 +277,16 @@ def _is_variable(text: str) -> bool:
 
 def _number_helpers(helpers: list[HelperRule]) -> list[HelperRule]:
     """Give each helper rule its id: '<policy>:<predicate>', ':n' when several."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for helper in helpers:
-        counts[(helper.policy, helper.head)] += 1
-    seen: dict[tuple[str, str], int] = defaultdict(int)
-    numbered = []
-    for helper in helpers:
-        key = (helper.policy, helper.head)
-        seen[key] += 1
-        suffix = f":{seen[key]}" if counts[key] > 1 else ""
-        numbered.append(helper._replace(id=f"{helper.policy}:{helper.head}{suffix}"))
-    return numbered
+    ids = _numbered_ids([f"{helper.policy}:{helper.head}" for helper in helpers])
+    return [helper._replace(id=rule_id) for helper, rule_id in zip(helpers, ids, strict=True)]
+
+
+def _numbered_ids(names: list[str]) -> list[str]:
+    """Each name as an id, with ':1', ':2', ... in order where several rules share it."""
+    counts = Counter(names)
+    seen: dict[str, int] = defaultdict(int)
+    ids = []
+    for name in names:
+        seen[name] += 1
+        ids.append(f"{name}:{seen[name]}" if counts[name] > 1 else name)
+    return ids

@@ -246,6 +246,11 @@ class Solver:
         raise KnowledgeBaseError("the knowledge base has no answer for this case")
 
 
+def symbol_text(symbol: clingo.Symbol) -> str:
+    """An argument of an atom as text: a string without its quotes."""
+    return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
+
+
 def solve_once(files: Sequence[str], facts: str) -> list[clingo.Symbol]:
     """The unique answer set of a stratified program; an error if there is none."""
     shown = Solver(files, facts).last_model([])

@@ -154,6 +154,7 @@ def test_thresholds_are_the_policys_own_dated_cited_parameters(policy: str) -> N
         for line in Path(KB.path(f"{policy}.lp")).read_text(encoding="utf-8").splitlines()
     ]
     declared: set[str] = set()
+    revisions: set[tuple[str, str]] = set()
     for line in code:
         found = PARAMETER.match(line)
         if found is None:
@@ -162,6 +163,9 @@ def test_thresholds_are_the_policys_own_dated_cited_parameters(policy: str) -> N
         assert owner == policy, f"{line}: a parameter of another policy"
         assert cid in criteria, f"{line}: cites no criterion of {policy}"
         assert len(since) in (1, 8), f"{line}: since is a YYYYMMDD date (or 0: always)"
+        # Two values from one day would both be in force (kb/concepts.lp threshold/2).
+        assert (name, since) not in revisions, f"{line}: a second {name} from the same day"
+        revisions.add((name, since))
         declared.add(name)
     for line in code:
         if PARAMETER.match(line):

@@ -39,6 +39,7 @@ from engine.determination import MEDICALLY_NECESSARY
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import KnowledgeBase
 from engine.rules import Catalogue, CriterionText, Rule, read_catalogue
+from engine.solve import symbol_text
 from engine.vocabulary import CAUSES, LESION_KINDS, PURPOSES
 from engine.vocabulary import PROCEDURES as PROCEDURE_VALUES
 
@@ -384,7 +385,7 @@ class PolicyCheck:
                 yield self._conflict(answer, detail)
 
     def _conflict(self, answer: Answer, detail: clingo.Symbol) -> Conflict:
-        first, second = (Derivation(*(_name(a) for a in d.arguments)) for d in detail.arguments)
+        first, second = (_derivation(d) for d in detail.arguments)
         winner, reason = _winner(answer, detail, (first, second))
         return Conflict(
             self.policy,
@@ -519,10 +520,15 @@ def _winner(
     kb/checks.lp, which kb/determination.lp's precedence decides."""
     for conflict, chosen, why in answer.values("check_winner"):
         if conflict == detail:
-            winner = Derivation(*(_name(a) for a in chosen.arguments))
+            winner = _derivation(chosen)
             (loser,) = (d for d in derivations if d != winner)
             return winner, _reason(why.name, winner, loser)
     raise KnowledgeBaseError(f"kb/checks.lp names no winner of the conflict {detail}")
+
+
+def _derivation(term: clingo.Symbol) -> Derivation:
+    """(Kind, Criterion, Status) of kb/checks.lp as a Derivation."""
+    return Derivation(*(symbol_text(a) for a in term.arguments))
 
 
 def _reason(why: str, winner: Derivation, loser: Derivation) -> str:
@@ -590,24 +596,20 @@ def _matrices(
 # --- Reading an answer set ---------------------------------------------------------------
 
 
-def _name(symbol: clingo.Symbol) -> str:
-    return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
-
-
 def _overall(answer: Answer, policy: str) -> str:
     return next((s.name for p, s in answer.values("overall") if p.name == policy), "")
 
 
 def _deciding(answer: Answer, policy: str) -> tuple[str, ...]:
-    found = {_name(c) for p, c, _ in answer.values("decided_by") if p.name == policy}
-    found.update(_name(c) for p, c in answer.values("request_decided_by") if p.name == policy)
+    found = {symbol_text(c) for p, c, _ in answer.values("decided_by") if p.name == policy}
+    found.update(symbol_text(c) for p, c in answer.values("request_decided_by") if p.name == policy)
     return tuple(sorted(found))
 
 
 def _conditions(answer: Answer, policy: str) -> tuple[str, ...]:
     """The conditions met under the deciding indications (ids that extend theirs)."""
     deciding = _deciding(answer, policy)
-    met = {_name(c) for p, c, _ in answer.values("met") if p.name == policy}
+    met = {symbol_text(c) for p, c, _ in answer.values("met") if p.name == policy}
     return tuple(sorted(c for c in met if any(c.startswith(f"{d}.") for d in deciding)))
 
 
@@ -619,7 +621,7 @@ def _conflict_level(answer: Answer, first: Derivation, second: Derivation) -> st
     """A level at which the answer derives both statuses."""
     levels: dict[Derivation, set[str]] = {}
     for kind, criterion, level, status in answer.values("check_derives"):
-        derivation = Derivation(kind.name, _name(criterion), status.name)
+        derivation = Derivation(kind.name, symbol_text(criterion), status.name)
         levels.setdefault(derivation, set()).add(level.name)
     shared = levels.get(first, set()) & levels.get(second, set())
     return min(shared, default="")

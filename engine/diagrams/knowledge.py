@@ -15,9 +15,9 @@ from engine.dependencies import Dependencies
 from engine.determination import PolicyInfo, read_policies
 from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
 from engine.rules import Catalogue, read_catalogue
-from engine.solve import solve_once
+from engine.solve import solve_once, symbol_text
 from engine.vocabulary import PREDICATES, Kind
-from engine.wording import Tables
+from engine.wording import Tables, tables_from
 
 DOCUMENTATION = frozenset(p.name for p in PREDICATES if p.kind == Kind.DOCUMENTATION)
 CASE_PREDICATES = frozenset(p.name for p in PREDICATES)
@@ -68,18 +68,11 @@ def status_ranks(kb: KnowledgeBase) -> Mapping[str, int]:
     }
 
 
-def _text(symbol: clingo.Symbol) -> str:
-    return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
-
-
 def _tables(atoms: Sequence[clingo.Symbol]) -> Tables:
-    by_name: dict[str, list[tuple[str, ...]]] = {}
+    rows: dict[str, list[tuple[str, ...]]] = {}
     for atom in atoms:
-        by_name.setdefault(atom.name, []).append(tuple(_text(a) for a in atom.arguments))
-    levels = by_name.get("level", [])
-    order = {name: int(index) for name, _region, index in levels}
-    region = {name: region for name, region, _index in levels}
-    return Tables(by_name, order, region)
+        rows.setdefault(atom.name, []).append(tuple(symbol_text(a) for a in atom.arguments))
+    return tables_from(rows)
 
 
 def depends_on(knowledge: Knowledge, predicate: str) -> frozenset[str]:

@@ -30,7 +30,7 @@ from engine.diagrams.asp import (
 from engine.diagrams.bodies import Leaf, Literal
 from engine.diagrams.facts import matching_rows, table_values
 from engine.diagrams.knowledge import DOCUMENTATION, Knowledge
-from engine.wording import PHRASES, Tables, or_list, pretty
+from engine.wording import PHRASES, Tables, date_words, or_list, pretty
 
 _SYMBOLS = {"<=": "≤", ">=": "≥", "!=": "≠", "<": "<", ">": ">", "=": "="}
 
@@ -248,15 +248,10 @@ def _literal_line(
     return words
 
 
-def _date(value: int) -> str:
-    text = f"{value:08d}"
-    return f"{text[:4]}-{text[4:6]}-{text[6:]}"
-
-
 def effective_text(start: int, end: int) -> str:
     """A policy's effective dates (YYYYMMDD numbers) as words."""
     if start <= 0 and end >= 99991231:
         return "always in effect (no date in the text)"
     if end >= 99991231:
-        return f"effective from {_date(start)} (no end date)"
-    return f"effective {_date(start)} to {_date(end)}"
+        return f"effective from {date_words(start)} (no end date)"
+    return f"effective {date_words(start)} to {date_words(end)}"
