@@ -221,6 +221,7 @@ def test_csv_and_parquet_hold_the_same_records(tmp_path: Path, extension: str) -
     assert _records(other) == _records(tmp_path / "a.jsonl")
 
 
+@pytest.mark.slow  # a batch process started and killed per format
 @pytest.mark.parametrize("extension", ["jsonl", "csv", "parquet"])
 def test_a_killed_batch_resumes(tmp_path: Path, extension: str) -> None:
     source = _jsonl_input(tmp_path)

@@ -224,12 +224,14 @@ FAST = settings(
 )
 
 
+@pytest.mark.slow  # 1000 examples; the quick loop keeps the line-end and --add fuzz
 @FAST
 @given(mutated_cases())
 def test_mutated_examples_are_refused_cleanly_or_read_exactly(traps: Traps, data: bytes) -> None:
     read_and_check(with_traps(data, traps), traps)
 
 
+@pytest.mark.slow  # 1000 examples
 @FAST
 @given(token_cases)
 def test_hostile_token_sequences_are_refused_cleanly_or_read_exactly(

@@ -173,6 +173,7 @@ def test_the_diagram_gives_every_criterion_the_truth_the_rules_give_it(
 # --- Rendering ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # draws every diagram twice
 @needs_dot
 def test_drawing_is_deterministic(tmp_path: Path) -> None:
     """Same knowledge base, same bytes: across processes (string hashing is
