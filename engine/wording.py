@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.vocabulary import LEVELS, PREDICATES, Values
 from engine.vocabulary_program import VOCABULARY_TABLES
 
 if TYPE_CHECKING:
@@ -269,6 +270,10 @@ DOCUMENT: dict[str, str] = {
     "lesion_trait": "the lesion at {level} is {values}",
 }
 
+# Items whose admissible values may be all the vocabulary offers (but `none`):
+# then they read as any kind ("imaging of L1: any kind"), not as a list of all.
+ANY_VALUE: dict[str, str] = {"imaging": "any kind", "therapy": "any kind"}
+
 # How durations read, for onset (days ago) and for therapy (days long).
 _SPANS = {
     "onset_days": (
@@ -287,8 +292,20 @@ def item_words(item: MissingItem) -> str:
         return item.example.rstrip(".")
     level = item.level.upper() if item.level else ""
     values = _or_words(item.values) if item.values else "any"
+    if item.predicate in ANY_VALUE and _every_value(item):
+        values = ANY_VALUE[item.predicate]
     days = " or ".join(_span(item.predicate, low, high) for low, high in item.days)
     return " ".join(template.format(level=level, values=values, days=days).split())
+
+
+def _every_value(item: MissingItem) -> bool:
+    """The item admits every value of its vocabulary (but the one stating none)."""
+    for predicate in PREDICATES:
+        if predicate.name == item.predicate:
+            domains = [a for a in predicate.args if isinstance(a, Values) and a is not LEVELS]
+            every = {v for d in domains for v in d.members} - {"none"}
+            return bool(every) and every <= set(item.values)
+    return False
 
 
 def _span(predicate: str, low: int, high: int | None) -> str:
@@ -323,6 +340,13 @@ def date_words(date: int) -> str:
     """20251015 -> '2025-10-15'."""
     text = f"{date:08d}"
     return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+
+
+def period_words(start: int, end: int) -> str:
+    """An effective period: '2025-09-15 to 2025-11-02', 'always to open-ended'."""
+    since = date_words(start) if start else "always"
+    until = "open-ended" if end >= 99991231 else date_words(end)
+    return f"{since} to {until}"
 
 
 def wrapped(text: str, indent: str, width: int = 96) -> list[str]:
