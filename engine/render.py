@@ -186,8 +186,35 @@ def to_text(
         if explanation is not None:
             from engine.explanation.render import explanation_lines
 
-            lines.extend(explanation_lines(explanation, "  "))
+            quoted = {level: _quoted(d, level) for level in d.levels}
+            lines.extend(explanation_lines(explanation, "  ", _request_why(d, case), quoted))
     return "\n".join(lines) + "\n"
+
+
+def _quoted(d: Determination, level_name: str) -> list[str]:
+    """The criteria a level's block quotes in full (its explanation names them by id)."""
+    level = d.levels[level_name]
+    found = list(level.decided_by)
+    for cid in level.decided_by:
+        condition = telling_condition(d, level, d.criterion(cid))
+        found += [condition.id] if condition is not None else []
+    return found
+
+
+def _request_why(d: Determination, case: Case) -> str:
+    """Why a whole-request status: the service date against the period, the
+    procedure requested against those addressed ('' for per-level statuses)."""
+    policy = d.policy
+    if d.status == "not_in_effect":
+        date = service_date(case)
+        on = f"the date of service is {date_words(date)}; " if date else ""
+        period = period_words(policy.effective_from, policy.effective_to)
+        return f"{on}the policy is in effect {period}"
+    if d.status == "not_addressed":
+        asked = or_list(requested(case)) or "not stated"
+        addressed = or_list(policy.procedures)
+        return f"the procedure requested is {asked}; the policy addresses {addressed} only"
+    return ""
 
 
 def _policy_block(d: Determination, case: Case) -> list[str]:

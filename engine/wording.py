@@ -42,6 +42,7 @@ VALUES: dict[str, str] = {
     "prescription_analgesics": "prescription analgesics",
     "exercise_program": "an exercise program",
     "physical_therapy": "physical therapy",
+    "uti": "urinary tract infection",
 }
 
 
@@ -135,6 +136,8 @@ class Phrase(NamedTuple):
     template: str
     level_positions: tuple[int, ...] = ()
     anonymous: str = ""  # the reading when every argument is '_'
+    some: str = ""  # the reading when every argument but the levels is open ('any')
+    denied: str = ""  # the reading when false, if 'not ...' reads wrong
 
 
 PHRASES: dict[str, Phrase] = {
@@ -144,12 +147,12 @@ PHRASES: dict[str, Phrase] = {
     "cpt": Phrase("CPT/HCPCS code {0}"),
     "icd10": Phrase("diagnosis code {0}"),
     "service_date": Phrase("date of service {0}"),
-    "cause_at": Phrase("fracture at {0}: {1}", (0,)),
-    "fracture": Phrase("fracture at {0}, cause: {1}", (0,)),
-    "lesion_at": Phrase("lesion at {0}: {1}", (0,)),
-    "lesion": Phrase("lesion at {0}: {1}", (0,)),
+    "cause_at": Phrase("fracture at {0}: {1}", (0,), some="a fracture at {0}"),
+    "fracture": Phrase("fracture at {0}, cause: {1}", (0,), some="a fracture at {0}"),
+    "lesion_at": Phrase("lesion at {0}: {1}", (0,), some="a lesion at {0}"),
+    "lesion": Phrase("lesion at {0}: {1}", (0,), some="a lesion at {0}"),
     "lesion_trait": Phrase("lesion at {0} is {1}", (0,)),
-    "imaging": Phrase("imaging at {0}: {1}", (0,)),
+    "imaging": Phrase("imaging at {0}: {1}", (0,), some="imaging of {0} (any kind)"),
     "advanced_imaging": Phrase("advanced imaging at {0} ({modalities})", (0,)),
     "in_range": Phrase("{0} within {range1}", (0,)),
     "region": Phrase("{0} is {1}", (0,)),
@@ -168,7 +171,9 @@ PHRASES: dict[str, Phrase] = {
     "ambulation_prevented": Phrase("pain prevents ambulation"),
     "transfers_prevented": Phrase("pain prevents independent transfers"),
     "incapacitated": Phrase("incapacitated (severe debilitating pain)"),
-    "therapy": Phrase("conservative therapy {0}: {1} days"),
+    "therapy": Phrase(
+        "conservative therapy: {0} for {1} days", anonymous="a conservative therapy"
+    ),
     "therapy_days": Phrase(
         "conservative therapy {0} for {1}", anonymous="some conservative therapy tried"
     ),
@@ -190,6 +195,9 @@ PHRASES: dict[str, Phrase] = {
     "symptom_documented": Phrase("a symptom of the fracture at {0} documented", (0,)),
     "documented_asymptomatic": Phrase("fracture at {0} documented without symptoms", (0,)),
     "performed": Phrase("procedure performed: {0}"),
+    # Tables of kb/concepts.lp a criterion looks a value up in.
+    "malignant_kind": Phrase("{0} is a malignant cause", denied="{0} is not a malignant cause"),
+    "lesion_kind": Phrase("{0} is a lesion", denied="{0} is not a lesion"),
     "painful_lesion": Phrase("lesion at {0} painful", (0,)),
     "painless_lesion": Phrase("lesion at {0} documented not painful", (0,)),
 }
@@ -230,6 +238,12 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
     phrase = PHRASES.get(name)
     if phrase is not None and phrase.anonymous and arguments and all(a is None for a in arguments):
         return phrase.anonymous if positive else f"not {phrase.anonymous}"
+    if phrase is not None and phrase.some and _open_but_levels(arguments, phrase):
+        levels = [_level_words(str(a)) for a in arguments]
+        words = phrase.some.format(*levels)
+        return words if positive else f"not {words}"
+    if phrase is not None and phrase.denied and not positive:
+        return phrase.denied.format(*(value_words(str(a)) for a in arguments))
     shown = [a if a is not None else "any" for a in arguments]
     if phrase is None:
         words = pretty(name) + (f" {', '.join(map(pretty, shown))}" if shown else "")
@@ -246,6 +260,23 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
         }
         words = phrase.template.format(*shown, **extra)
     return words if positive else f"not {words}"
+
+
+def _open_but_levels(arguments: Sequence[str | None], phrase: Phrase) -> bool:
+    """Every argument but the levels is open (a variable), and some is."""
+    others = [a for i, a in enumerate(arguments) if i not in phrase.level_positions]
+    return bool(others) and all(a is None for a in others)
+
+
+def not_listed(name: str, arguments: Sequence[str], tables: Tables) -> str:
+    """A value a criterion looks up in a table of the knowledge base and does not
+    find: 'osteoporotic is not a malignant cause' (the table's `denied` reading),
+    'osteoblastic metastasis is not a malignant finding' (its name in words)."""
+    phrase = PHRASES.get(name)
+    if phrase is not None and phrase.denied:
+        return atom_words(name, arguments, False, tables)
+    values = " and ".join(value_words(a) for a in arguments)
+    return f"{values} is not a {pretty(name)}"
 
 
 # --- Items to document -------------------------------------------------------------

@@ -52,7 +52,7 @@ from engine.rule_reader import (
 )
 from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE, LEVELS, Kind
-from engine.wording import TABLES, Tables, atom_words, tables_from
+from engine.wording import TABLES, Tables, atom_words, not_listed, tables_from
 
 # How deep "why not" descends into sub-criteria and concepts.
 MAX_DEPTH = 6
@@ -496,11 +496,22 @@ def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[F
             continue
         for rule in rules:
             failure = _rule_failure(model, rule, _at_level(rule, level), 0, served)
-            if failure is not None:
+            if failure is not None and not _for_another_procedure(failure):
                 key = (failure.criterion, failure.condition, failure.reason)
                 if key not in seen:
                     seen.add(key)
                     yield failure
+
+
+# The concept of kb/concepts.lp that says which procedure a request is for.
+REQUESTED = "requested"
+
+
+def _for_another_procedure(failure: Failure) -> bool:
+    """A rule that failed only because it serves another procedure than the one
+    requested (PKP.* on a vertebroplasty request, every indication on a
+    sacroplasty request): not a reason this request is unmet."""
+    return all(leaf.condition.startswith(f"{REQUESTED}(") for leaf in _leaves(failure))
 
 
 def _criteria_holding(
@@ -617,6 +628,10 @@ def _because_once(model: _Model, site: _Site) -> _Because:
 # How deep "why not" descends into the concepts of concepts.lp.
 CONCEPT_DEPTH = 6
 
+# How a reason names what the criterion needs (engine.explanation.render
+# gathers the alternatives of one condition after it).
+NEEDS = "the criterion needs "
+
 
 def _because(model: _Model, site: _Site) -> _Because:
     """Why a literal failed: the ground facts that made it fail (from the
@@ -640,10 +655,10 @@ def _because(model: _Model, site: _Site) -> _Because:
     deriving = [r for r in model.rules_by_head.get(name, []) if r.policy in (rule.policy, "")]
     if name not in model.tracking.checked:  # a fact of the knowledge base
         facts = tuple(dict.fromkeys(_facts_before(model, rule, position, at)))
-        wanted = _words(model, pattern)
+        wanted = _table_words(model, pattern, rule.policy) or f"{NEEDS}{_words(model, pattern)}"
         if facts:
-            return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
-        return (), f"not {wanted}", "level", ()
+            return facts, _stated(model, facts, wanted), "stated", ()
+        return (), f"not {_words(model, pattern)}", "level", ()
     concept = bool(deriving) and all(r.policy == "" for r in deriving)
     if concept and depth < CONCEPT_DEPTH + MAX_DEPTH:
         return _concept_reason(model, pattern, deriving, depth, here)
@@ -656,6 +671,19 @@ def _because(model: _Model, site: _Site) -> _Because:
         if inner:
             return (), "", "derived", inner
     return _related_facts(model, pattern)
+
+
+def _table_words(model: _Model, pattern: Term, policy: str) -> str:
+    """A value looked up in a table of the knowledge base and not found
+    ('osteoporotic is not a malignant cause'), or '' when the lookup is not of
+    constants alone (a level, an open argument)."""
+    arguments = pattern[2]
+    if not arguments or not all(a[0] == "fun" and not a[2] for a in arguments):
+        return ""
+    if any(_is_level(a) for a in arguments):
+        return ""
+    name = str(pattern[1]).removeprefix(f"{policy}_")
+    return not_listed(name, [str(a[1]) for a in arguments], model.tables)
 
 
 def _concept_reason(
@@ -672,7 +700,7 @@ def _concept_reason(
     facts = tuple(dict.fromkeys(fact for leaf in leaves for fact in leaf.facts))
     wanted = _words(model, pattern)
     if facts:
-        return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
+        return facts, _stated(model, facts, f"{NEEDS}{wanted}"), "stated", ()
     readings = {leaf.reading for leaf in leaves}
     for reading, said in (("not_documented", "documented"), ("not_stated", "stated")):
         if reading in readings:
@@ -756,7 +784,7 @@ _CONTEXT = ("target(", "procedure(", "cpt(", "service_date(")
 def _vocabulary_reason(model: _Model, pattern: Term, kind: Kind) -> _Because:
     stated = tuple(show(f) for f in _facts_like(model, pattern))
     if stated:
-        needs = "the criterion needs " + _words(model, pattern)
+        needs = NEEDS + _words(model, pattern)
         return stated, _stated(model, stated, needs), "stated", ()
     if kind == Kind.DOCUMENTATION:
         return (), f"not documented: {_words(model, pattern)}", "not_documented", ()
@@ -791,7 +819,7 @@ def _related_facts(model: _Model, pattern: Term) -> _Because:
     )
     wanted = _words(model, pattern)
     if facts:
-        return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
+        return facts, _stated(model, facts, f"{NEEDS}{wanted}"), "stated", ()
     if not names:  # a fact of the knowledge base about the level (its region, a range)
         return (), f"not {wanted}", "level", ()
     documentation = any(BY_SIGNATURE[n].kind == Kind.DOCUMENTATION for n in _signatures(names))
