@@ -33,6 +33,7 @@ WIDTH = 96  # as engine.wording.wrapped
 SHORTEST = 3  # words a shortened quote keeps (a set keeps one item)
 HEADING_WORDS = 4  # an indication's words this short are a heading ("Malignant Conditions")
 ELISION = "…"
+LONGEST_UNIT = 12  # characters a unit dropped at once is taken to hold at least
 SET_SEPARATOR = " and "
 
 
@@ -248,13 +249,17 @@ def _fitted(segments: list[Segment], prefix: str, lines: int) -> list[str]:
     """The headline wrapped after its prefix, its shortenable segments shortened,
     the longest first, until it fits in `lines` (or none can be shortened)."""
     kept = [len(s.units()) for s in segments]
+    room = lines * (WIDTH - len(prefix))
     while True:
-        rows = _wrapped("".join(s.shown(k) for s, k in zip(segments, kept, strict=True)), prefix)
+        text = "".join(s.shown(k) for s, k in zip(segments, kept, strict=True))
+        rows = _wrapped(text, prefix)
         shortenable = [i for i, s in enumerate(segments) if s.shortenable and kept[i] > s.least]
         if len(rows) <= lines or not shortenable:
             return rows
         longest = max(shortenable, key=lambda i: len(segments[i].shown(kept[i])))
-        kept[longest] -= 1
+        # Far too long: several units at once (fewer than the excess could hold).
+        step = max(1, (len(text) - room) // LONGEST_UNIT)
+        kept[longest] = max(segments[longest].least, kept[longest] - step)
 
 
 def _wrapped(text: str, prefix: str) -> list[str]:

@@ -15,7 +15,13 @@ from engine.determination import (
     Missing,
     PolicyInfo,
 )
-from engine.headline import first_screen, requested, service_date, telling_condition
+from engine.headline import (
+    first_screen,
+    requested,
+    service_date,
+    set_words,
+    telling_condition,
+)
 from engine.wording import date_words, item_words, or_list, period_words, status_words, wrapped
 
 if TYPE_CHECKING:
@@ -134,7 +140,7 @@ def level_summary(determination: Determination, level: LevelDetermination) -> st
 def document_one_of(missing: tuple[Missing, ...]) -> str:
     """'Document one of: (1) a and b, meeting MN.2; or (2) ...' in words."""
     sets = [
-        " and ".join(item_words(item) for item in m.items)
+        set_words(m)
         + (f" (meets {', '.join(m.criteria)})" if m.criteria else "")
         for m in missing
     ]
