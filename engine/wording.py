@@ -154,8 +154,8 @@ PHRASES: dict[str, Phrase] = {
     "lesion_trait": Phrase("lesion at {0} is {1}", (0,)),
     "imaging": Phrase("imaging at {0}: {1}", (0,), some="imaging of {0} (any kind)"),
     "advanced_imaging": Phrase("advanced imaging at {0} ({modalities})", (0,)),
-    "in_range": Phrase("{0} within {range1}", (0,)),
-    "region": Phrase("{0} is {1}", (0,)),
+    "in_range": Phrase("{0} within {range1}", (0,), denied="{0} is not within {range1}"),
+    "region": Phrase("{0} is {1}", (0,), denied="{0} is not {1}"),
     "onset_lt": Phrase("symptom onset at {0} < {threshold1}", (0,)),
     "onset_le": Phrase("symptom onset at {0} ≤ {threshold1}", (0,)),
     "onset_ge": Phrase("symptom onset at {0} ≥ {threshold1}", (0,)),
@@ -242,8 +242,6 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
         levels = [_level_words(str(a)) for a in arguments]
         words = phrase.some.format(*levels)
         return words if positive else f"not {words}"
-    if phrase is not None and phrase.denied and not positive:
-        return phrase.denied.format(*(value_words(str(a)) for a in arguments))
     shown = [a if a is not None else "any" for a in arguments]
     if phrase is None:
         words = pretty(name) + (f" {', '.join(map(pretty, shown))}" if shown else "")
@@ -258,6 +256,8 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
             "threshold0": tables.threshold(str(arguments[0])) if arguments else "",
             "threshold1": tables.threshold(str(arguments[1])) if len(arguments) > 1 else "",
         }
+        if not positive and phrase.denied:
+            return phrase.denied.format(*shown, **extra)
         words = phrase.template.format(*shown, **extra)
     return words if positive else f"not {words}"
 

@@ -4,6 +4,7 @@ machinery, with no line said twice."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -155,6 +156,40 @@ def test_therapy_reads_as_a_course_of_it() -> None:
     assert "the record states conservative therapy: NSAIDs for 28 days" in text
 
 
+def test_a_level_outside_a_range_reads_as_a_sentence() -> None:
+    """The reproduction: 'not T3 within T5–L5'."""
+    case = (
+        "procedure(vertebroplasty).\ntarget(t3).\nfracture(t3, osteoporotic).\n"
+        "imaging(t3, mri).\npain_concordant(t3).\nfunctional_impairment.\n"
+    )
+    text = _flat(explained_text(case, "t3.lp", "cigna_cmm607"))
+    assert "(CMM-607.2.nonmalignant.levels): T3 is not within T5–L5" in text
+    assert "not T3 within" not in text
+
+
+def test_a_why_that_only_repeats_the_quote_above_is_left_out() -> None:
+    """Cigna's T1-T4 exclusion reads no fact of the case (the level is the target):
+    its why would be its id alone, under a header with nothing else."""
+    case = "procedure(vertebroplasty).\ntarget(t3).\nfracture(t3, osteoporotic).\n"
+    text = explained_text(case, "t3.lp", "cigna_cmm607")
+    assert "decided by CMM-607.3.primary.cervical_t1_t4:" in text
+    assert "why T3 is not medically necessary:" not in text
+
+
+_HEADER = re.compile(r"^(why .*|[A-Z][\w.-]*):$")
+
+
+def _empty_headers(text: str) -> list[str]:
+    """Header lines ('why L1 is ...:', 'MN.2:') with nothing indented under them."""
+    rows = text.splitlines()
+    return [
+        row
+        for row, after in zip(rows, [*rows[1:], ""], strict=True)
+        if _HEADER.match(row.strip())
+        and len(after) - len(after.lstrip()) <= len(row) - len(row.lstrip())
+    ]
+
+
 def _explain_lines(text: str) -> list[str]:
     """The --explain part of each policy block, one entry per logical line
     (wrapped continuations joined), quotes aside."""
@@ -187,6 +222,7 @@ def test_explain_reads_as_words_without_machinery_or_repetition(name: str, text:
     policy_words = ("cigna cmm607", "nd x5025", "carefirst pvp", "providence 196", "bcbsm sacral")
     for machinery in ("procedure requested:", " kind ", *policy_words):
         assert machinery not in flat.replace("any kind", ""), machinery
+    assert not _empty_headers(explained), _empty_headers(explained)
     for block in explained.split("\n\n")[1:]:
         why_not = block.split("why not (indications not met", 1)[-1].split("exclusions that", 1)[0]
         reasons = [e for e in _explain_lines(why_not) if " not met" in e]

@@ -124,19 +124,21 @@ def _looked_for(absent: Absent) -> str:
 def _group_lines(
     group: _Group, indent: str, tables: Tables | None, quoted: frozenset[str]
 ) -> list[str]:
-    lines: list[str] = []
+    """A criterion (its quote unless quoted above), the facts it read, its
+    sub-criteria; nothing for a criterion quoted above that read no fact."""
     facts = [f for f in group.facts if not f.startswith(_CONTEXT)]
-    child_indent = indent
-    if group.criterion is not None:
-        lines.append(f"{indent}{group.criterion}:")
-        if group.citation and group.criterion not in quoted:
-            lines.extend(wrapped(f'"{group.citation}"', indent + INDENT))
-        child_indent = indent + INDENT
+    child_indent = indent if group.criterion is None else indent + INDENT
+    body: list[str] = []
     if facts:
-        lines.extend(wrapped("given: " + "; ".join(_fact(f, tables) for f in facts), child_indent))
+        body.extend(wrapped("given: " + "; ".join(_fact(f, tables) for f in facts), child_indent))
     for child in group.children:
-        lines.extend(_group_lines(child, child_indent, tables, quoted))
-    return lines
+        body.extend(_group_lines(child, child_indent, tables, quoted))
+    if group.criterion is None:
+        return body
+    if group.criterion in quoted:
+        return [f"{indent}{group.criterion}:", *body] if body else []
+    quote = wrapped(f'"{group.citation}"', indent + INDENT) if group.citation else []
+    return [f"{indent}{group.criterion}:", *quote, *body]
 
 
 def _fact(text: str, tables: Tables | None) -> str:

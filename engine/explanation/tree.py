@@ -658,7 +658,7 @@ def _because(model: _Model, site: _Site) -> _Because:
         wanted = _table_words(model, pattern, rule.policy) or f"{NEEDS}{_words(model, pattern)}"
         if facts:
             return facts, _stated(model, facts, wanted), "stated", ()
-        return (), f"not {_words(model, pattern)}", "level", ()
+        return (), _not_words(model, pattern), "level", ()
     concept = bool(deriving) and all(r.policy == "" for r in deriving)
     if concept and depth < CONCEPT_DEPTH + MAX_DEPTH:
         return _concept_reason(model, pattern, deriving, depth, here)
@@ -706,7 +706,7 @@ def _concept_reason(
         if reading in readings:
             return (), f"not {said}: {wanted}", reading, ()
     if leaves:
-        return (), f"not {wanted}", "level", ()
+        return (), _not_words(model, pattern), "level", ()
     return _related_facts(model, pattern)
 
 
@@ -722,6 +722,13 @@ def _words(model: _Model, term: Term) -> str:
         arguments = [_argument(a) for a in term[2]]
         found = model.words[term] = atom_words(str(term[1]), arguments, bool(term[3]), model.tables)
     return found
+
+
+def _not_words(model: _Model, term: Term) -> str:
+    """A fact of the knowledge base that does not hold ('T3 is not within T5–L5')."""
+    if not term[3]:  # '-p' does not hold: that is not to say p does
+        return f"not {_words(model, term)}"
+    return _words(model, (*term[:3], False))
 
 
 def _argument(term: Term) -> str | None:
@@ -821,7 +828,7 @@ def _related_facts(model: _Model, pattern: Term) -> _Because:
     if facts:
         return facts, _stated(model, facts, f"{NEEDS}{wanted}"), "stated", ()
     if not names:  # a fact of the knowledge base about the level (its region, a range)
-        return (), f"not {wanted}", "level", ()
+        return (), _not_words(model, pattern), "level", ()
     documentation = any(BY_SIGNATURE[n].kind == Kind.DOCUMENTATION for n in _signatures(names))
     reading = "not_documented" if documentation else "not_stated"
     return (), f"not {'documented' if documentation else 'stated'}: {wanted}", reading, ()
