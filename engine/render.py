@@ -15,8 +15,14 @@ from engine.determination import (
     Missing,
     PolicyInfo,
 )
-from engine.vocabulary import CPT_PROCEDURE
-from engine.wording import date_words, item_words, or_list, status_words, wrapped
+from engine.headline import (
+    first_screen,
+    requested,
+    service_date,
+    set_words,
+    telling_condition,
+)
+from engine.wording import date_words, item_words, or_list, period_words, status_words, wrapped
 
 if TYPE_CHECKING:
     from engine.explanation.tree import Explanation, LevelExplanation
@@ -101,14 +107,14 @@ def policy_summary(determination: Determination, case: Case | None) -> str:
     policy = determination.policy
     status = status_words(determination.status)
     if determination.status == "not_in_effect":
-        date = _service_date(case)
+        date = service_date(case) if case else None
         on = f"the date of service {date_words(date)} is" if date else "the date of service is"
         return (
             f"Not in effect: {on} outside the policy's effective period "
-            f"({_period(policy.effective_from, policy.effective_to)})."
+            f"({period_words(policy.effective_from, policy.effective_to)})."
         )
     if determination.status == "not_addressed":
-        asked = or_list(_requested(case)) or "the requested procedure"
+        asked = or_list(requested(case) if case else []) or "the requested procedure"
         return (
             f"Not addressed: the policy does not speak of {asked}; it addresses "
             f"{or_list(policy.procedures)}."
@@ -134,34 +140,13 @@ def level_summary(determination: Determination, level: LevelDetermination) -> st
 def document_one_of(missing: tuple[Missing, ...]) -> str:
     """'Document one of: (1) a and b, meeting MN.2; or (2) ...' in words."""
     sets = [
-        " and ".join(item_words(item) for item in m.items)
+        set_words(m)
         + (f" (meets {', '.join(m.criteria)})" if m.criteria else "")
         for m in missing
     ]
     if len(sets) == 1:
         return f"document {sets[0]}"
     return "document one of: " + "; or ".join(f"({n}) {s}" for n, s in enumerate(sets, 1))
-
-
-def _service_date(case: Case | None) -> int | None:
-    if case is None:
-        return None
-    dates = case.symbols("service_date")
-    return dates[0].arguments[0].number if dates else None
-
-
-def _requested(case: Case | None) -> list[str]:
-    if case is None:
-        return []
-    named = [s.arguments[0].name for s in case.symbols("procedure")]
-    coded = [CPT_PROCEDURE.get(s.arguments[0].string, "") for s in case.symbols("cpt")]
-    return sorted({p for p in named + coded if p})
-
-
-def _period(start: int, end: int) -> str:
-    since = date_words(start) if start else "always"
-    until = "open-ended" if end >= 99991231 else date_words(end)
-    return f"{since} to {until}"
 
 
 def to_json(
@@ -195,13 +180,11 @@ def to_text(
     determinations: list[Determination],
     explanations: list[Explanation] | None = None,
 ) -> str:
-    """First the decision and reason of every policy, one line each; then each
-    policy's block: per level the decision, the quoted criterion, what to document."""
+    """First the decision and reason of every policy, at most two lines each
+    (engine.headline); then each policy's block: per level the decision, the
+    quoted criterion in full, every set to document."""
     levels = ", ".join(level.upper() for level in case.targets)
-    lines = [f"Case {case.source} (target {levels})", ""]
-    width = max(len(d.policy.id) for d in determinations)
-    for d in determinations:
-        lines.append(f"{d.policy.id:<{width}}  {_headline(d, case)}")
+    lines = [f"Case {case.source} (target {levels})", *first_screen(determinations, case)]
     explained = _paired(explanations, len(determinations))
     for d, explanation in zip(determinations, explained, strict=True):
         lines.append("")
@@ -209,36 +192,35 @@ def to_text(
         if explanation is not None:
             from engine.explanation.render import explanation_lines
 
-            lines.extend(explanation_lines(explanation, "  "))
+            quoted = {level: _quoted(d, level) for level in d.levels}
+            lines.extend(explanation_lines(explanation, "  ", _request_why(d, case), quoted))
     return "\n".join(lines) + "\n"
 
 
-def _headline(d: Determination, case: Case) -> str:
-    """One line: the decision and its reason, without the quotes (they follow)."""
-    if not d.levels:
-        summary = policy_summary(d, case)
-        return summary[:1].lower() + summary[1:]
-    parts = []
-    for level in d.levels.values():
-        status = f"{status_words(level.status)} at {level.level.upper()}"
-        if level.status == INSUFFICIENT_INFORMATION and level.missing:
-            parts.append(f"{status}: {_shortest_set(level.missing)}")
-        else:
-            verb = "meets" if level.status == MEDICALLY_NECESSARY else "by"
-            parts.append(f"{status}: {verb} {', '.join(level.decided_by)}")
-    return "; ".join(parts)
+def _quoted(d: Determination, level_name: str) -> list[str]:
+    """The criteria a level's block quotes in full (its explanation names them by id)."""
+    level = d.levels[level_name]
+    found = list(level.decided_by)
+    for cid in level.decided_by:
+        condition = telling_condition(d, level, d.criterion(cid))
+        found += [condition.id] if condition is not None else []
+    return found
 
 
-def _shortest_set(missing: tuple[Missing, ...]) -> str:
-    """'document a and b (meets MN.2), or one of 2 other sets below'."""
-    shortest = min(missing, key=lambda m: len(m.items))
-    words = document_one_of((shortest,))
-    others = len(missing) - 1
-    if others:
-        words += (
-            ", or another set below" if others == 1 else f", or one of {others} other sets below"
-        )
-    return words
+def _request_why(d: Determination, case: Case) -> str:
+    """Why a whole-request status: the service date against the period, the
+    procedure requested against those addressed ('' for per-level statuses)."""
+    policy = d.policy
+    if d.status == "not_in_effect":
+        date = service_date(case)
+        on = f"the date of service is {date_words(date)}; " if date else ""
+        period = period_words(policy.effective_from, policy.effective_to)
+        return f"{on}the policy is in effect {period}"
+    if d.status == "not_addressed":
+        asked = or_list(requested(case)) or "not stated"
+        addressed = or_list(policy.procedures)
+        return f"the procedure requested is {asked}; the policy addresses {addressed} only"
+    return ""
 
 
 def _policy_block(d: Determination, case: Case) -> list[str]:
@@ -264,6 +246,10 @@ def _policy_block(d: Determination, case: Case) -> list[str]:
         for cid in level.decided_by:
             lines.append(f"    {verb} {cid}:")
             lines.extend(wrapped(f'"{d.criterion(cid).text}"', "      "))
+            condition = telling_condition(d, level, d.criterion(cid))
+            if condition is not None:
+                lines.append(f"    through {condition.id}:")
+                lines.extend(wrapped(f'"{condition.text}"', "      "))
         met = deciding_conditions(level)
         if met:
             lines.extend(wrapped(f"conditions met: {', '.join(met)}", "    "))

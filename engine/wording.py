@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.vocabulary import LEVELS, PREDICATES, Values
 from engine.vocabulary_program import VOCABULARY_TABLES
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ VALUES: dict[str, str] = {
     "prescription_analgesics": "prescription analgesics",
     "exercise_program": "an exercise program",
     "physical_therapy": "physical therapy",
+    "uti": "urinary tract infection",
 }
 
 
@@ -147,6 +149,8 @@ class Phrase(NamedTuple):
     template: str
     level_positions: tuple[int, ...] = ()
     anonymous: str = ""  # the reading when every argument is '_'
+    some: str = ""  # the reading when every argument but the levels is open ('any')
+    denied: str = ""  # the reading when false, if 'not ...' reads wrong
 
 
 PHRASES: dict[str, Phrase] = {
@@ -156,15 +160,15 @@ PHRASES: dict[str, Phrase] = {
     "cpt": Phrase("CPT/HCPCS code {0}"),
     "icd10": Phrase("diagnosis code {0}"),
     "service_date": Phrase("date of service {0}"),
-    "cause_at": Phrase("fracture at {0}: {1}", (0,)),
-    "fracture": Phrase("fracture at {0}, cause: {1}", (0,)),
-    "lesion_at": Phrase("lesion at {0}: {1}", (0,)),
-    "lesion": Phrase("lesion at {0}: {1}", (0,)),
+    "cause_at": Phrase("fracture at {0}: {1}", (0,), some="a fracture at {0}"),
+    "fracture": Phrase("fracture at {0}, cause: {1}", (0,), some="a fracture at {0}"),
+    "lesion_at": Phrase("lesion at {0}: {1}", (0,), some="a lesion at {0}"),
+    "lesion": Phrase("lesion at {0}: {1}", (0,), some="a lesion at {0}"),
     "lesion_trait": Phrase("lesion at {0} is {1}", (0,)),
-    "imaging": Phrase("imaging at {0}: {1}", (0,)),
+    "imaging": Phrase("imaging at {0}: {1}", (0,), some="imaging of {0} (any kind)"),
     "advanced_imaging": Phrase("advanced imaging at {0} ({modalities})", (0,)),
-    "in_range": Phrase("{0} within {range1}", (0,)),
-    "region": Phrase("{0} is {1}", (0,)),
+    "in_range": Phrase("{0} within {range1}", (0,), denied="{0} is not within {range1}"),
+    "region": Phrase("{0} is {1}", (0,), denied="{0} is not {1}"),
     "onset_lt": Phrase("symptom onset at {0} < {threshold1}", (0,)),
     "onset_le": Phrase("symptom onset at {0} ≤ {threshold1}", (0,)),
     "onset_ge": Phrase("symptom onset at {0} ≥ {threshold1}", (0,)),
@@ -180,7 +184,9 @@ PHRASES: dict[str, Phrase] = {
     "ambulation_prevented": Phrase("pain prevents ambulation"),
     "transfers_prevented": Phrase("pain prevents independent transfers"),
     "incapacitated": Phrase("incapacitated (severe debilitating pain)"),
-    "therapy": Phrase("conservative therapy {0}: {1} days"),
+    "therapy": Phrase(
+        "conservative therapy: {0} for {1} days", anonymous="a conservative therapy"
+    ),
     "therapy_days": Phrase(
         "conservative therapy {0} for {1}", anonymous="some conservative therapy tried"
     ),
@@ -202,6 +208,9 @@ PHRASES: dict[str, Phrase] = {
     "symptom_documented": Phrase("a symptom of the fracture at {0} documented", (0,)),
     "documented_asymptomatic": Phrase("fracture at {0} documented without symptoms", (0,)),
     "performed": Phrase("procedure performed: {0}"),
+    # Tables of kb/concepts.lp a criterion looks a value up in.
+    "malignant_kind": Phrase("{0} is a malignant cause", denied="{0} is not a malignant cause"),
+    "lesion_kind": Phrase("{0} is a lesion", denied="{0} is not a lesion"),
     "painful_lesion": Phrase("lesion at {0} painful", (0,)),
     "painless_lesion": Phrase("lesion at {0} documented not painful", (0,)),
 }
@@ -243,6 +252,10 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
     phrase = PHRASES.get(name)
     if phrase is not None and phrase.anonymous and arguments and all(a is None for a in arguments):
         return phrase.anonymous if positive else f"not {phrase.anonymous}"
+    if phrase is not None and phrase.some and _open_but_levels(arguments, phrase):
+        levels = [_level_words(str(a)) for a in arguments]
+        words = phrase.some.format(*levels)
+        return words if positive else f"not {words}"
     shown = [a if a is not None else "any" for a in arguments]
     if phrase is None:
         words = pretty(name) + (f" {', '.join(map(pretty, shown))}" if shown else "")
@@ -257,8 +270,27 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
             "threshold0": tables.threshold(str(arguments[0])) if arguments else "",
             "threshold1": tables.threshold(str(arguments[1])) if len(arguments) > 1 else "",
         }
+        if not positive and phrase.denied:
+            return phrase.denied.format(*shown, **extra)
         words = phrase.template.format(*shown, **extra)
     return words if positive else f"not {words}"
+
+
+def _open_but_levels(arguments: Sequence[str | None], phrase: Phrase) -> bool:
+    """Every argument but the levels is open (a variable), and some is."""
+    others = [a for i, a in enumerate(arguments) if i not in phrase.level_positions]
+    return bool(others) and all(a is None for a in others)
+
+
+def not_listed(name: str, arguments: Sequence[str], tables: Tables) -> str:
+    """A value a criterion looks up in a table of the knowledge base and does not
+    find: 'osteoporotic is not a malignant cause' (the table's `denied` reading),
+    'osteoblastic metastasis is not a malignant finding' (its name in words)."""
+    phrase = PHRASES.get(name)
+    if phrase is not None and phrase.denied:
+        return atom_words(name, arguments, False, tables)
+    values = " and ".join(value_words(a) for a in arguments)
+    return f"{values} is not a {pretty(name)}"
 
 
 # --- Items to document -------------------------------------------------------------
@@ -283,6 +315,10 @@ DOCUMENT: dict[str, str] = {
     "lesion_trait": "the lesion at {level} is {values}",
 }
 
+# Items whose admissible values may be all the vocabulary offers (but `none`):
+# then they read as any kind ("imaging of L1: any kind"), not as a list of all.
+ANY_VALUE: dict[str, str] = {"imaging": "any kind", "therapy": "any kind"}
+
 # How durations read, for onset (days ago) and for therapy (days long).
 _SPANS = {
     "onset_days": (
@@ -301,8 +337,20 @@ def item_words(item: MissingItem) -> str:
         return item.example.rstrip(".")
     level = item.level.upper() if item.level else ""
     values = _or_words(item.values) if item.values else "any"
+    if item.predicate in ANY_VALUE and _every_value(item):
+        values = ANY_VALUE[item.predicate]
     days = " or ".join(_span(item.predicate, low, high) for low, high in item.days)
     return " ".join(template.format(level=level, values=values, days=days).split())
+
+
+def _every_value(item: MissingItem) -> bool:
+    """The item admits every value of its vocabulary (but the one stating none)."""
+    for predicate in PREDICATES:
+        if predicate.name == item.predicate:
+            domains = [a for a in predicate.args if isinstance(a, Values) and a is not LEVELS]
+            every = {v for d in domains for v in d.members} - {"none"}
+            return bool(every) and every <= set(item.values)
+    return False
 
 
 def _span(predicate: str, low: int, high: int | None) -> str:
@@ -337,6 +385,13 @@ def date_words(date: int) -> str:
     """20251015 -> '2025-10-15'."""
     text = f"{date:08d}"
     return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+
+
+def period_words(start: int, end: int) -> str:
+    """An effective period: '2025-09-15 to 2025-11-02', 'always to open-ended'."""
+    since = date_words(start) if start else "always"
+    until = "open-ended" if end >= 99991231 else date_words(end)
+    return f"{since} to {until}"
 
 
 def wrapped(text: str, indent: str, width: int = 96) -> list[str]:

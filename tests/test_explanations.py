@@ -107,10 +107,9 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     },
     "sacral_insufficiency_hmo.lp": {
         "bcbsm_sacral": ({"BCN.HMO"}, set()),
-        "providence_196": (
-            {"III", "I.A.2:1"},
-            {"I.A", "I.B", "I.C", "I.D", "I.E", "I.F", "I.G"},
-        ),
+        # Providence's indications serve vertebroplasty and kyphoplasty only: on a
+        # sacroplasty request they are no why-not (a request's own procedure only).
+        "providence_196": ({"III", "I.A.2:1"}, set()),
         "nd_x5025": (
             {
                 "INV.2",

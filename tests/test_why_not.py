@@ -44,7 +44,7 @@ def test_a_max_below_the_threshold_cites_the_decisive_therapy() -> None:
     assert leaf.condition == "longest_therapy_at_least(six_weeks(nd_x5025))"
     assert leaf.facts == ("therapy(nsaids,30)",)
     assert leaf.reason == (
-        "the record states conservative therapy NSAIDs: 30 days; "
+        "the record states conservative therapy: NSAIDs for 30 days; "
         "the criterion needs longest conservative therapy ≥ 42 days (six weeks)"
     )
 

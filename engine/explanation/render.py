@@ -8,11 +8,13 @@ of concepts.lp (ranges, counts, #max) are folded into the criterion they serve.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import clingo
 
 from engine.explanation.tree import (
+    NEEDS,
     Absent,
     Explanation,
     Failure,
@@ -62,25 +64,37 @@ def _collect(step: Step, group: _Group) -> None:
             _collect(child, group)
 
 
-def explanation_lines(explanation: Explanation, indent: str = INDENT) -> list[str]:
+def explanation_lines(
+    explanation: Explanation,
+    indent: str = INDENT,
+    request_reason: str = "",
+    quoted: Mapping[str, Collection[str]] | None = None,
+) -> list[str]:
+    """The derivation in words; `request_reason` words a whole-request status
+    (not_in_effect: the service date and the period; not_addressed: the
+    procedure requested and those addressed) in place of the facts it read;
+    `quoted` (level -> criterion ids) are quoted above already: their ids only."""
     tables = explanation.tables
     lines: list[str] = []
     if explanation.why is not None:  # the criterion is quoted above: only the facts it read
         facts = list(dict.fromkeys(case_facts_of(explanation.why)))
-        if facts:
-            given = "given: " + "; ".join(_fact(f, tables) for f in facts)
+        given = request_reason or "given: " + "; ".join(_fact(f, tables) for f in facts)
+        if request_reason or facts:
             lines.append(f"{indent}why {status_words(explanation.status)}:")
             lines.extend(wrapped(given, indent + INDENT))
     for level in explanation.levels:
-        lines.extend(_level_lines(level, indent, tables))
+        above = frozenset((quoted or {}).get(level.level, ()))
+        lines.extend(_level_lines(level, indent, tables, above))
     return lines
 
 
-def _level_lines(level: LevelExplanation, indent: str, tables: Tables | None) -> list[str]:
+def _level_lines(
+    level: LevelExplanation, indent: str, tables: Tables | None, quoted: frozenset[str]
+) -> list[str]:
     lines: list[str] = []
     inner = indent + INDENT
     if level.why is not None:
-        why = _group_lines(_grouped(level.why), inner, tables, False)
+        why = _group_lines(_grouped(level.why), inner, tables, quoted)
         if why:
             lines.append(f"{indent}why {level.level.upper()} is {status_words(level.status)}:")
             lines.extend(why)
@@ -90,30 +104,41 @@ def _level_lines(level: LevelExplanation, indent: str, tables: Tables | None) ->
         for failure in level.why_not:
             lines.extend(_failure_lines(failure, inner, seen))
     if level.assumed_absent:
-        lines.append(f"{indent}exclusions taken as absent (not in the record):")
+        lines.append(f"{indent}exclusions that do not apply (what they look for is not recorded):")
         by_criterion: dict[str, list[str]] = {}
         for absent in level.assumed_absent:
-            looked_for = absent.reading.rsplit(" (", 1)[0]
-            by_criterion.setdefault(absent.criterion, []).append(looked_for)
+            by_criterion.setdefault(absent.criterion, []).append(_looked_for(absent))
         for criterion, readings in by_criterion.items():
-            lines.extend(wrapped(f"{criterion}: {'; '.join(readings)}", inner))
+            looked_for = "; ".join(dict.fromkeys(readings))
+            lines.extend(wrapped(f"{criterion} looks for: {looked_for}", inner))
     return lines
 
 
-def _group_lines(group: _Group, indent: str, tables: Tables | None, context: bool) -> list[str]:
-    lines: list[str] = []
-    facts = [f for f in group.facts if context or not f.startswith(_CONTEXT)]
-    child_indent = indent
-    if group.criterion is not None:
-        lines.append(f"{indent}{group.criterion}:")
-        if group.citation:
-            lines.extend(wrapped(f'"{group.citation}"', indent + INDENT))
-        child_indent = indent + INDENT
+def _looked_for(absent: Absent) -> str:
+    """What an exclusion looks for, in words: a fact documented false reads
+    'documented: not ...', never as if it held."""
+    words = absent.reading.rsplit(" (", 1)[0]
+    return f"documented: {words}" if absent.looked_for.startswith("-") else words
+
+
+def _group_lines(
+    group: _Group, indent: str, tables: Tables | None, quoted: frozenset[str]
+) -> list[str]:
+    """A criterion (its quote unless quoted above), the facts it read, its
+    sub-criteria; nothing for a criterion quoted above that read no fact."""
+    facts = [f for f in group.facts if not f.startswith(_CONTEXT)]
+    child_indent = indent if group.criterion is None else indent + INDENT
+    body: list[str] = []
     if facts:
-        lines.extend(wrapped("given: " + "; ".join(_fact(f, tables) for f in facts), child_indent))
+        body.extend(wrapped("given: " + "; ".join(_fact(f, tables) for f in facts), child_indent))
     for child in group.children:
-        lines.extend(_group_lines(child, child_indent, tables, context))
-    return lines
+        body.extend(_group_lines(child, child_indent, tables, quoted))
+    if group.criterion is None:
+        return body
+    if group.criterion in quoted:
+        return [f"{indent}{group.criterion}:", *body] if body else []
+    quote = wrapped(f'"{group.citation}"', indent + INDENT) if group.citation else []
+    return [f"{indent}{group.criterion}:", *quote, *body]
 
 
 def _fact(text: str, tables: Tables | None) -> str:
@@ -151,7 +176,25 @@ def _alternatives(reasons: list[str]) -> str:
     ):
         if all(reason.startswith(prefix) for reason in reasons):
             return f"{summary}: {'; '.join(r.removeprefix(prefix) for r in reasons)}"
+    stated = _same_record(reasons)
+    if stated:
+        return stated
     return f"none of these holds: {'; '.join(reasons)}"
+
+
+def _same_record(reasons: list[str]) -> str:
+    """Alternatives that each read the same facts of the record: the facts once,
+    then what each alternative needs ('the record states fracture at T3, cause:
+    osteoblastic metastasis; the criterion needs one of: fracture at T3:
+    osteoporotic; lesion at T3: hemangioma'); '' when the facts differ."""
+    split = [reason.partition("; ") for reason in reasons]
+    records = {record for record, _, _ in split}
+    if len(records) != 1 or not all(rest for _, _, rest in split):
+        return ""
+    needs = [rest.removeprefix(NEEDS) for _, _, rest in split]
+    if all(rest.startswith(NEEDS) for _, _, rest in split):
+        return f"{records.pop()}; {NEEDS}one of: {'; '.join(dict.fromkeys(needs))}"
+    return f"{records.pop()}; none of these holds: {'; '.join(dict.fromkeys(needs))}"
 
 
 def _leaves(failure: Failure, indication: str) -> list[tuple[Failure, str]]:

@@ -53,7 +53,7 @@ from engine.rule_reader import (
 )
 from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE, LEVELS, Kind
-from engine.wording import TABLES, Tables, atom_words, tables_from
+from engine.wording import TABLES, Tables, atom_words, not_listed, tables_from
 
 # How deep "why not" descends into sub-criteria and concepts.
 MAX_DEPTH = 6
@@ -497,11 +497,22 @@ def _unmet_indications(model: _Model, policy_id: str, level: Term) -> Iterator[F
             continue
         for rule in rules:
             failure = _rule_failure(model, rule, _at_level(rule, level), 0, served)
-            if failure is not None:
+            if failure is not None and not _for_another_procedure(failure):
                 key = (failure.criterion, failure.condition, failure.reason)
                 if key not in seen:
                     seen.add(key)
                     yield failure
+
+
+# The concept of kb/concepts.lp that says which procedure a request is for.
+REQUESTED = "requested"
+
+
+def _for_another_procedure(failure: Failure) -> bool:
+    """A rule that failed only because it serves another procedure than the one
+    requested (PKP.* on a vertebroplasty request, every indication on a
+    sacroplasty request): not a reason this request is unmet."""
+    return all(leaf.condition.startswith(f"{REQUESTED}(") for leaf in _leaves(failure))
 
 
 def _criteria_holding(
@@ -618,6 +629,10 @@ def _because_once(model: _Model, site: _Site) -> _Because:
 # How deep "why not" descends into the concepts of concepts.lp.
 CONCEPT_DEPTH = 6
 
+# How a reason names what the criterion needs (engine.explanation.render
+# gathers the alternatives of one condition after it).
+NEEDS = "the criterion needs "
+
 
 def _because(model: _Model, site: _Site) -> _Because:
     """Why a literal failed: the ground facts that made it fail (from the
@@ -641,10 +656,10 @@ def _because(model: _Model, site: _Site) -> _Because:
     deriving = [r for r in model.rules_by_head.get(name, []) if r.policy in (rule.policy, "")]
     if name not in model.tracking.checked:  # a fact of the knowledge base
         facts = tuple(dict.fromkeys(_facts_before(model, rule, position, at)))
-        wanted = _words(model, pattern)
+        wanted = _table_words(model, pattern, rule.policy) or f"{NEEDS}{_words(model, pattern)}"
         if facts:
-            return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
-        return (), f"not {wanted}", "level", ()
+            return facts, _stated(model, facts, wanted), "stated", ()
+        return (), _not_words(model, pattern), "level", ()
     concept = bool(deriving) and all(r.policy == "" for r in deriving)
     if concept and depth < CONCEPT_DEPTH + MAX_DEPTH:
         return _concept_reason(model, pattern, deriving, depth, here)
@@ -657,6 +672,19 @@ def _because(model: _Model, site: _Site) -> _Because:
         if inner:
             return (), "", "derived", inner
     return _related_facts(model, pattern)
+
+
+def _table_words(model: _Model, pattern: Term, policy: str) -> str:
+    """A value looked up in a table of the knowledge base and not found
+    ('osteoporotic is not a malignant cause'), or '' when the lookup is not of
+    constants alone (a level, an open argument)."""
+    arguments = pattern[2]
+    if not arguments or not all(a[0] == "fun" and not a[2] for a in arguments):
+        return ""
+    if any(_is_level(a) for a in arguments):
+        return ""
+    name = str(pattern[1]).removeprefix(f"{policy}_")
+    return not_listed(name, [str(a[1]) for a in arguments], model.tables)
 
 
 def _concept_reason(
@@ -673,13 +701,13 @@ def _concept_reason(
     facts = tuple(dict.fromkeys(fact for leaf in leaves for fact in leaf.facts))
     wanted = _words(model, pattern)
     if facts:
-        return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
+        return facts, _stated(model, facts, f"{NEEDS}{wanted}"), "stated", ()
     readings = {leaf.reading for leaf in leaves}
     for reading, said in (("not_documented", "documented"), ("not_stated", "stated")):
         if reading in readings:
             return (), f"not {said}: {wanted}", reading, ()
     if leaves:
-        return (), f"not {wanted}", "level", ()
+        return (), _not_words(model, pattern), "level", ()
     return _related_facts(model, pattern)
 
 
@@ -695,6 +723,13 @@ def _words(model: _Model, term: Term) -> str:
         arguments = [_argument(a) for a in term[2]]
         found = model.words[term] = atom_words(str(term[1]), arguments, bool(term[3]), model.tables)
     return found
+
+
+def _not_words(model: _Model, term: Term) -> str:
+    """A fact of the knowledge base that does not hold ('T3 is not within T5–L5')."""
+    if not term[3]:  # '-p' does not hold: that is not to say p does
+        return f"not {_words(model, term)}"
+    return _words(model, (*term[:3], False))
 
 
 def _argument(term: Term) -> str | None:
@@ -757,7 +792,7 @@ _CONTEXT = ("target(", "procedure(", "cpt(", "service_date(")
 def _vocabulary_reason(model: _Model, pattern: Term, kind: Kind) -> _Because:
     stated = tuple(show(f) for f in _facts_like(model, pattern))
     if stated:
-        needs = "the criterion needs " + _words(model, pattern)
+        needs = NEEDS + _words(model, pattern)
         return stated, _stated(model, stated, needs), "stated", ()
     if kind == Kind.DOCUMENTATION:
         return (), f"not documented: {_words(model, pattern)}", "not_documented", ()
@@ -792,9 +827,9 @@ def _related_facts(model: _Model, pattern: Term) -> _Because:
     )
     wanted = _words(model, pattern)
     if facts:
-        return facts, _stated(model, facts, f"the criterion needs {wanted}"), "stated", ()
+        return facts, _stated(model, facts, f"{NEEDS}{wanted}"), "stated", ()
     if not names:  # a fact of the knowledge base about the level (its region, a range)
-        return (), f"not {wanted}", "level", ()
+        return (), _not_words(model, pattern), "level", ()
     documentation = any(BY_SIGNATURE[n].kind == Kind.DOCUMENTATION for n in _signatures(names))
     reading = "not_documented" if documentation else "not_stated"
     return (), f"not {'documented' if documentation else 'stated'}: {wanted}", reading, ()
