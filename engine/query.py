@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from engine.case import Case, read_case
@@ -68,6 +68,7 @@ def decide(
     *,
     closed_world: bool = False,
     policies: Mapping[str, PolicyInfo] | None = None,
+    completable: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None,
 ) -> tuple[list[Determination], list[clingo.Symbol]]:
     """The determinations of a case whose facts the solver holds, and the shown
     atoms of the answer they were read from (with the tracking program of an
@@ -77,10 +78,11 @@ def decide(
     Unless closed-world, the levels short of medically necessary are searched
     for missing documentation (engine.completion); the levels it can complete
     are fed back as rescuable(P,L) and kb/determination.lp decides every
-    status again, per level and overall.
+    status again, per level and overall. `completable` (a batch's grounded
+    knowledge base) may tell which of the short levels are worth searching.
     """
     atoms = _answer(solver)
-    missing = {} if closed_world else _missing(case, kb, atoms)
+    missing = {} if closed_world else _missing(case, kb, atoms, completable)
     if missing:
         solver.assign((_rescuable(policy, level), True) for policy, level in missing)
         atoms = _answer(solver)
@@ -94,7 +96,12 @@ def _answer(solver: Solver) -> list[clingo.Symbol]:
     return shown
 
 
-def _missing(case: Case, kb: KnowledgeBase, atoms: list[clingo.Symbol]) -> MissingByLevel:
+def _missing(
+    case: Case,
+    kb: KnowledgeBase,
+    atoms: list[clingo.Symbol],
+    completable: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None,
+) -> MissingByLevel:
     """Missing documentation for the levels short of medically necessary."""
     short = [
         (atom.arguments[0].name, atom.arguments[1].name)
@@ -103,6 +110,8 @@ def _missing(case: Case, kb: KnowledgeBase, atoms: list[clingo.Symbol]) -> Missi
         and len(atom.arguments) == 3
         and atom.arguments[2].name != MEDICALLY_NECESSARY
     ]
+    if short and completable is not None:
+        short = completable(sorted(short))
     if not short:
         return {}
     from engine.completion import missing_documentation

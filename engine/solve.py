@@ -140,9 +140,9 @@ class Solver:
         atom = self._control.symbolic_atoms[symbol]
         return atom is not None and atom.is_external
 
-    def assign(self, externals: Iterable[tuple[clingo.Symbol | int, bool]]) -> None:
+    def assign(self, externals: Iterable[tuple[clingo.Symbol | int, bool | None]]) -> None:
         """Set external atoms (symbols or their literals) for the next solve calls
-        (an unknown atom is skipped)."""
+        (an unknown atom is skipped; None leaves it free, as a choice)."""
         for symbol, value in externals:
             self._control.assign_external(symbol, value)
 
@@ -189,6 +189,27 @@ class Solver:
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return found
+
+    def brave_among(self, atoms: Sequence[clingo.Symbol]) -> set[clingo.Symbol]:
+        """Those of `atoms` true in some model (their brave consequences), in one
+        solver call: each model after the first must hold one not held so far."""
+        held: set[clingo.Symbol] = set()
+        solve = self._control.configuration.solve
+        assert isinstance(solve, clingo.Configuration)
+        solve.models = "0"
+        try:
+            with self._control.solve(yield_=True) as handle:
+                for model in handle:
+                    held.update(atom for atom in atoms if model.contains(atom))
+                    rest = [(atom, True) for atom in atoms if atom not in held]
+                    if not rest:
+                        break
+                    model.context.add_clause(rest)
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
+        finally:
+            solve.models = "-1"
+        return held
 
     def literal(self, symbol: clingo.Symbol) -> int | None:
         """The solver literal of a ground atom (for assumptions), None if there is none."""

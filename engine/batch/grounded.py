@@ -32,6 +32,7 @@ from typing import TypeGuard
 import clingo
 from clingo import ast
 
+from engine.batch.completable import CompletableLevels
 from engine.case import Case
 from engine.determination import Determination
 from engine.knowledge_base import KnowledgeBase
@@ -81,6 +82,7 @@ class GroundedKnowledgeBase:
         self._relevant = {p.name for p in self._space}
         self.solver = Solver(files, "".join(self._externals()), shown=CASE_SHOWN)
         self._literals = self.solver.external_literals()
+        self.completable = CompletableLevels(kb, self.solver, self._literals)
         # The policies' metadata and criteria do not depend on the case: read once.
         self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
 
@@ -172,7 +174,12 @@ class GroundedKnowledgeBase:
         self.solver.assign((literal, True) for literal in symbols)
         try:
             return decide(
-                case, self.kb, self.solver, closed_world=closed_world, policies=self.described
+                case,
+                self.kb,
+                self.solver,
+                closed_world=closed_world,
+                policies=self.described,
+                completable=lambda short: self.completable.levels(case, short),
             )[0]
         finally:
             self.solver.assign((literal, False) for literal in symbols)
