@@ -9,7 +9,7 @@ clingo's after; an unsatisfiable program is an error, never an empty answer.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import clingo
 from clingo import ast
@@ -190,26 +190,32 @@ class Solver:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return found
 
-    def brave_among(self, atoms: Sequence[clingo.Symbol]) -> set[clingo.Symbol]:
-        """Those of `atoms` true in some model (their brave consequences), in one
-        solver call: each model after the first must hold one not held so far."""
-        held: set[clingo.Symbol] = set()
-        solve = self._control.configuration.solve
-        assert isinstance(solve, clingo.Configuration)
-        solve.models = "0"
+    def first_then_brave(
+        self,
+        unset: Sequence[int],
+        goals: Callable[[list[clingo.Symbol]], list[clingo.Symbol]],
+    ) -> tuple[list[clingo.Symbol], set[clingo.Symbol]] | None:
+        """One enumeration: the shown atoms of the first model, which must leave
+        the literals `unset` false (else None), and those of goals(its shown
+        atoms) true in some model: their brave consequences, each model after
+        the first holding one not held so far."""
+        solve, solver = self._control.configuration.solve, self._control.configuration.solver
+        assert isinstance(solve, clingo.Configuration) and isinstance(solver, clingo.Configuration)
+        heuristic = str(solver.heuristic)
+        # The program's #heuristic statements decide (kb batch: unknown items false first).
+        solve.models, solver.heuristic = "0", "Domain"
         try:
             with self._control.solve(yield_=True) as handle:
-                for model in handle:
-                    held.update(atom for atom in atoms if model.contains(atom))
-                    rest = [(atom, True) for atom in atoms if atom not in held]
-                    if not rest:
-                        break
-                    model.context.add_clause(rest)
+                models = iter(handle)
+                first = next(models, None)
+                if first is None or any(first.is_true(literal) for literal in unset):
+                    return None
+                shown = list(first.symbols(shown=True))
+                return shown, _brave(models, first, goals(shown))
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         finally:
-            solve.models = "-1"
-        return held
+            solve.models, solver.heuristic = "-1", heuristic
 
     def literal(self, symbol: clingo.Symbol) -> int | None:
         """The solver literal of a ground atom (for assumptions), None if there is none."""
@@ -265,6 +271,23 @@ class Solver:
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         raise KnowledgeBaseError("the knowledge base has no answer for this case")
+
+
+def _brave(
+    models: Iterator[clingo.Model], model: clingo.Model, atoms: list[clingo.Symbol]
+) -> set[clingo.Symbol]:
+    """Those of `atoms` true in this model or a later one: after each model, a
+    clause asks the next for one not held so far."""
+    held: set[clingo.Symbol] = set()
+    current: clingo.Model | None = model
+    while current is not None:
+        held.update(atom for atom in atoms if current.contains(atom))
+        rest = [(atom, True) for atom in atoms if atom not in held]
+        if not rest:
+            break
+        current.context.add_clause(rest)
+        current = next(models, None)
+    return held
 
 
 def solve_once(files: Sequence[str], facts: str) -> list[clingo.Symbol]:

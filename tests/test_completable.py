@@ -1,11 +1,14 @@
-"""The relaxed search of a batch (engine.batch.completable): which short
-levels any documentation could complete, asked of the knowledge base grounded
-once, so that the exact search runs only for those."""
+"""The relaxed search of a batch (engine.batch.completable): the closed-world
+answer and which short levels any documentation could complete, in one solver
+call on the knowledge base grounded once, so that the exact search runs only
+for those levels."""
 
 from __future__ import annotations
 
+import clingo
 import pytest
 
+from engine.batch.completable import Relaxed
 from engine.batch.grounded import GroundedKnowledgeBase
 from engine.case import Case, read_case
 from engine.completion import missing_documentation
@@ -41,22 +44,26 @@ def _cases() -> list[Case]:
     return [read_case(text, f"case {n}") for n, text in enumerate(texts)]
 
 
-def _completable(grounded: GroundedKnowledgeBase, case: Case) -> list[tuple[str, str]]:
-    """The relaxed search's levels, with the case's facts assigned (as determine does)."""
+def _relaxed(grounded: GroundedKnowledgeBase, case: Case) -> Relaxed:
+    """The relaxed search's answer, with the case's facts assigned (as determine does)."""
     literals = grounded.symbols(case)
     assert literals is not None, case.source
     grounded.solver.assign((literal, True) for literal in literals)
     try:
-        return grounded.completable.levels(case, _short(case))
+        relaxed = grounded.completable.answer(case)
+        closed = grounded.solver.last_model([])
     finally:
         grounded.solver.assign((literal, False) for literal in literals)
+    assert relaxed is not None, f"{case.source}: the first answer is the closed-world one"
+    assert sorted(relaxed.answer) == sorted(closed or []), case.source
+    return relaxed
 
 
 def test_every_level_the_search_completes_is_completable(grounded: GroundedKnowledgeBase) -> None:
     narrowed = 0
     for case in _cases():
         short = _short(case)
-        completable = _completable(grounded, case)
+        completable = _relaxed(grounded, case).narrowed(short)
         completed = set(missing_documentation(case, KB, short))
         assert completed <= set(completable), case.source
         narrowed += len(short) - len(completable)
@@ -71,7 +78,7 @@ def test_a_request_no_documentation_can_help_is_not_searched(
     traumatic = read_case(
         "procedure(vertebroplasty).\ntarget(l1).\nfracture(l1, traumatic).\n", "traumatic.lp"
     )
-    assert _completable(grounded, traumatic) == []
+    assert _relaxed(grounded, traumatic).completable == frozenset()
 
     def searched(*_: object) -> None:
         raise AssertionError("no level to search")
@@ -84,8 +91,38 @@ def test_the_relaxed_search_leaves_the_grounded_kb_as_it_was(
     grounded: GroundedKnowledgeBase,
 ) -> None:
     undocumented, documented = _cases()[:2]
-    assert _completable(grounded, undocumented)
+    assert _relaxed(grounded, undocumented).completable
     assert grounded.determine(documented, closed_world=True) == determine(
         documented, KB, closed_world=True
     )
     assert grounded.determine(undocumented) == determine(undocumented, KB)
+
+
+def test_a_first_answer_that_is_not_the_closed_world_one_is_not_used(
+    grounded: GroundedKnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.solve import Solver
+
+    monkeypatch.setattr(Solver, "first_then_brave", lambda *_: None)
+    undocumented = _cases()[0]
+    assert grounded.completable.answer(undocumented) is None
+    assert grounded.determine(undocumented) == determine(undocumented, KB)
+
+
+def test_the_first_answer_leaves_free_atoms_false_or_is_refused() -> None:
+    from engine.solve import Solver
+
+    # b is free; the first answer leaves it false (a), so it is returned with
+    # the brave consequences among the goals: c needs b.
+    solver = Solver([], "#external b. a :- not b. c :- b. #show a/0. #show c/0.")
+    b = solver.literal(clingo.Function("b"))
+    assert b is not None
+    solver.assign([(b, None)])
+    c = clingo.Function("c")
+    assert solver.first_then_brave([b], lambda shown: [c]) == ([clingo.Function("a")], {c})
+    # With b asked to stay false but the program forcing it, the answer is refused.
+    forced = Solver([], "#external b. :- not b.")
+    literal = forced.literal(clingo.Function("b"))
+    assert literal is not None
+    forced.assign([(literal, None)])
+    assert forced.first_then_brave([literal], lambda shown: []) is None

@@ -82,7 +82,7 @@ class GroundedKnowledgeBase:
         self._relevant = {p.name for p in self._space}
         self.solver = Solver(files, "".join(self._externals()), shown=CASE_SHOWN)
         self._literals = self.solver.external_literals()
-        self.completable = CompletableLevels(kb, self.solver, self._literals)
+        self.completable = CompletableLevels(self.solver, self._literals)
         # The policies' metadata and criteria do not depend on the case: read once.
         self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
 
@@ -173,13 +173,15 @@ class GroundedKnowledgeBase:
             return determine(case, self.kb, self.policies, closed_world=closed_world)
         self.solver.assign((literal, True) for literal in symbols)
         try:
+            relaxed = None if closed_world else self.completable.answer(case)
             return decide(
                 case,
                 self.kb,
                 self.solver,
                 closed_world=closed_world,
                 policies=self.described,
-                completable=lambda short: self.completable.levels(case, short),
+                answer=relaxed.answer if relaxed else None,
+                completable=relaxed.narrowed if relaxed else None,
             )[0]
         finally:
             self.solver.assign((literal, False) for literal in symbols)
