@@ -53,7 +53,7 @@ from engine.vocabulary import DOCUMENTATION, ITEMS, THERAPIES
 # that differ only in a kind of therapy are merged).
 MAX_ALTERNATIVES = 400
 # At most this many short levels (of whole policies) share one grounding.
-PACK = 16
+PACK = 32
 # domRec enumeration: after each model, supersets of its true items (and its
 # goal) are excluded, so each model is one inclusion-minimal item set of one
 # level (projected on the items without a #project directive, which would
