@@ -19,7 +19,9 @@ rules read) is determined the ordinary way.
 
 The missing-documentation search (engine.completion) keeps the case's exact
 numbers: it runs per policy, as for `kb query`, and its rescued levels come
-back to this grounded program as the rescuable/2 externals.
+back to this grounded program as the rescuable/2 externals. It runs only
+for the levels a relaxed search on this program finds (engine.batch.completable,
+in the solver call that determines the case).
 """
 
 from __future__ import annotations
