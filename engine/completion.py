@@ -37,7 +37,7 @@ other; the example is one consistent completion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 import clingo
@@ -45,6 +45,7 @@ import clingo
 from engine.case import Case
 from engine.determination import Missing, MissingItem
 from engine.knowledge_base import KnowledgeBase
+from engine.level_symmetry import level_kinds, renamed
 from engine.solve import Solver
 from engine.vocabulary import DOCUMENTATION, ITEMS, THERAPIES
 
@@ -52,7 +53,7 @@ from engine.vocabulary import DOCUMENTATION, ITEMS, THERAPIES
 # that differ only in a kind of therapy are merged).
 MAX_ALTERNATIVES = 400
 # At most this many short levels (of whole policies) share one grounding.
-PACK = 16
+PACK = 32
 # domRec enumeration: after each model, supersets of its true items (and its
 # goal) are excluded, so each model is one inclusion-minimal item set of one
 # level (projected on the items without a #project directive, which would
@@ -85,14 +86,33 @@ def missing_documentation(
 ) -> MissingByLevel:
     """For each (policy, level) short of medically necessary on the documented
     facts, the minimal sets of items whose documentation would complete it
-    (levels no documentation can complete are left out)."""
+    (levels no documentation can complete are left out).
+
+    Levels alike (engine.level_symmetry: the same place for the policies, the
+    same documented facts) have the same sets but for the level's name: only
+    the first of each kind is searched, and its sets are renamed for the others."""
+    levels = sorted(set(short))
+    twins = _twins(levels, level_kinds(case, kb, sorted({policy for policy, _ in levels})))
     known = completion_facts(case)
     found: MissingByLevel = {}
-    for pack in _packs(sorted(set(short))):
+    for pack in _packs(sorted(twins)):
         facts = known + "".join(f"short({policy},{level}).\n" for policy, level in pack)
         policies = sorted({policy for policy, _ in pack})
-        found.update(_Search(kb, policies, facts).run(len(pack)))
+        found.update(_Search(kb, policies, facts).run(len(pack), twins))
     return found
+
+
+def _twins(levels: list[Level], kinds: Mapping[str, Hashable]) -> dict[Level, list[str]]:
+    """The levels to search (the first of each policy and kind), each with the
+    other short levels of its policy alike to it."""
+    twins: dict[Level, list[str]] = {}
+    first: dict[tuple[str, Hashable], Level] = {}
+    for policy, level in levels:
+        searched = first.setdefault((policy, kinds[level]), (policy, level))
+        alike = twins.setdefault(searched, [])
+        if searched != (policy, level):
+            alike.append(level)
+    return twins
 
 
 def _packs(levels: list[Level]) -> Iterator[list[Level]]:
@@ -169,8 +189,9 @@ class _Search:
         self.solver = Solver(files, facts, ITEM_SEARCH, shown=SHOWN)
         self.breaks = sorted({a.arguments[0].number for a in self.solver.atoms_of("day_break", 1)})
 
-    def run(self, levels: int) -> MissingByLevel:
-        """The sets of every short level that documentation can complete."""
+    def run(self, levels: int, twins: Mapping[Level, list[str]]) -> MissingByLevel:
+        """The sets of every short level that documentation can complete, and
+        those of the levels alike to each (`twins`), renamed."""
         sets = self._minimal_sets(levels)
         stated = [_Stated(level, g) for level in sorted(sets) for g in _grouped(sets[level])]
         if not stated:
@@ -182,11 +203,14 @@ class _Search:
         for group, possible, (example, criteria) in zip(stated, values, examples, strict=True):
             listed = alternatives.setdefault(group.level, [])
             listed.append(_Alternative(possible, example, criteria))
-        return {level: self._described(listed) for level, listed in alternatives.items()}
+        found = {level: self._described(listed) for level, listed in alternatives.items()}
+        for (policy, level), described in list(found.items()):
+            for twin in twins.get((policy, level), []):
+                found[(policy, twin)] = _ordered(_renamed(m, level, twin) for m in described)
+        return found
 
     def _described(self, alternatives: list[_Alternative]) -> tuple[Missing, ...]:
-        described = [self._missing(alternative) for alternative in _merged(alternatives)]
-        return tuple(sorted(described, key=lambda m: (len(m.items), [str(i) for i in m.items])))
+        return _ordered(self._missing(alternative) for alternative in _merged(alternatives))
 
     def _minimal_sets(self, levels: int) -> dict[Level, list[ItemSet]]:
         """Every short level's inclusion-minimal sets of items: one enumeration."""
@@ -359,6 +383,27 @@ def _grouped(raw: list[frozenset[clingo.Symbol]]) -> list[_Group]:
             groups.append(_Group([f for f, _ in free], tuple(item for _, item in free)))
     groups += [_Group([found], ()) for found in raw if found not in taken]
     return sorted(groups, key=lambda g: (len(g.members[0]), sorted(map(str, g.members[0]))))
+
+
+def _ordered(described: Iterable[Missing]) -> tuple[Missing, ...]:
+    """A level's sets, smallest first, then by their items."""
+    return tuple(sorted(described, key=lambda m: (len(m.items), [str(i) for i in m.items])))
+
+
+def _renamed(missing: Missing, level: str, twin: str) -> Missing:
+    """A level's set for a level alike to it (engine.level_symmetry)."""
+    old, new = clingo.Function(level), clingo.Function(twin)
+    items = sorted(
+        (
+            item._replace(
+                level=twin if item.level == level else item.level,
+                example=f"{renamed(clingo.parse_term(item.example[:-1]), old, new)}.",
+            )
+            for item in missing.items
+        ),
+        key=str,
+    )
+    return Missing(tuple(items), tuple(item.example for item in items), missing.criteria)
 
 
 def _merged(alternatives: list[_Alternative]) -> list[_Alternative]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from engine.case import Case, read_case
@@ -16,6 +16,9 @@ from engine.determination import (
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver, solve_once
+
+# (policy, level)
+Level = tuple[str, str]
 
 if TYPE_CHECKING:
     import clingo
@@ -68,6 +71,8 @@ def decide(
     *,
     closed_world: bool = False,
     policies: Mapping[str, PolicyInfo] | None = None,
+    answer: list[clingo.Symbol] | None = None,
+    completable: Callable[[list[Level]], list[Level]] | None = None,
 ) -> tuple[list[Determination], list[clingo.Symbol]]:
     """The determinations of a case whose facts the solver holds, and the shown
     atoms of the answer they were read from (with the tracking program of an
@@ -77,10 +82,12 @@ def decide(
     Unless closed-world, the levels short of medically necessary are searched
     for missing documentation (engine.completion); the levels it can complete
     are fed back as rescuable(P,L) and kb/determination.lp decides every
-    status again, per level and overall.
+    status again, per level and overall. A batch's grounded knowledge base
+    may give the closed-world `answer`, and which of the short levels are
+    worth searching (`completable`).
     """
-    atoms = _answer(solver)
-    missing = {} if closed_world else _missing(case, kb, atoms)
+    atoms = answer if answer is not None else _answer(solver)
+    missing = {} if closed_world else _missing(case, kb, atoms, completable)
     if missing:
         solver.assign((_rescuable(policy, level), True) for policy, level in missing)
         atoms = _answer(solver)
@@ -94,20 +101,32 @@ def _answer(solver: Solver) -> list[clingo.Symbol]:
     return shown
 
 
-def _missing(case: Case, kb: KnowledgeBase, atoms: list[clingo.Symbol]) -> MissingByLevel:
-    """Missing documentation for the levels short of medically necessary."""
-    short = [
+def short_levels(atoms: list[clingo.Symbol]) -> list[Level]:
+    """The (policy, level) pairs an answer leaves short of medically necessary."""
+    return sorted(
         (atom.arguments[0].name, atom.arguments[1].name)
         for atom in atoms
         if atom.name == "level_status"
         and len(atom.arguments) == 3
         and atom.arguments[2].name != MEDICALLY_NECESSARY
-    ]
+    )
+
+
+def _missing(
+    case: Case,
+    kb: KnowledgeBase,
+    atoms: list[clingo.Symbol],
+    completable: Callable[[list[Level]], list[Level]] | None = None,
+) -> MissingByLevel:
+    """Missing documentation for the levels short of medically necessary."""
+    short = short_levels(atoms)
+    if short and completable is not None:
+        short = completable(short)
     if not short:
         return {}
     from engine.completion import missing_documentation
 
-    return missing_documentation(case, kb, sorted(short))
+    return missing_documentation(case, kb, short)
 
 
 def _rescuable(policy: str, level: str) -> clingo.Symbol:

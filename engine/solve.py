@@ -9,13 +9,12 @@ clingo's after; an unsatisfiable program is an error, never an empty answer.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import clingo
 from clingo import ast
 
 from engine.errors import KnowledgeBaseError
-
 
 class Messages:
     """clingo's messages for one Control, kept to explain a failure: our words
@@ -32,7 +31,6 @@ class Messages:
         details = "\n".join(self._lines) or str(error)
         return f"{what}:\n{details}"
 
-
 @functools.cache
 def statements(path: str) -> tuple[ast.AST, ...]:
     """A file's statements, parsed once per process; a file clingo cannot
@@ -46,13 +44,11 @@ def statements(path: str) -> tuple[ast.AST, ...]:
         raise KnowledgeBaseError(first.replace(": error: ", ": ", 1)) from None
     return tuple(found)
 
-
 @functools.cache
 def _statements_unshown(path: str) -> tuple[ast.AST, ...]:
     """A file's statements but its #show statements, once per process."""
     hidden = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
     return tuple(s for s in statements(path) if s.ast_type not in hidden)
-
 
 class Solver:
     """A grounded program over which one or more questions can be asked.
@@ -140,9 +136,9 @@ class Solver:
         atom = self._control.symbolic_atoms[symbol]
         return atom is not None and atom.is_external
 
-    def assign(self, externals: Iterable[tuple[clingo.Symbol | int, bool]]) -> None:
+    def assign(self, externals: Iterable[tuple[clingo.Symbol | int, bool | None]]) -> None:
         """Set external atoms (symbols or their literals) for the next solve calls
-        (an unknown atom is skipped)."""
+        (an unknown atom is skipped; None leaves it free, as a choice)."""
         for symbol, value in externals:
             self._control.assign_external(symbol, value)
 
@@ -189,6 +185,33 @@ class Solver:
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return found
+
+    def first_then_brave(
+        self,
+        unset: Sequence[int],
+        goals: Callable[[list[clingo.Symbol]], list[clingo.Symbol]],
+    ) -> tuple[list[clingo.Symbol], set[clingo.Symbol]] | None:
+        """One enumeration: the shown atoms of the first model, which must leave
+        the literals `unset` false (else None), and those of goals(its shown
+        atoms) true in some model: their brave consequences, each model after
+        the first holding one not held so far."""
+        solve, solver = self._control.configuration.solve, self._control.configuration.solver
+        assert isinstance(solve, clingo.Configuration) and isinstance(solver, clingo.Configuration)
+        heuristic = str(solver.heuristic)
+        # The program's #heuristic statements decide (kb batch: unknown items false first).
+        solve.models, solver.heuristic = "0", "Domain"
+        try:
+            with self._control.solve(yield_=True) as handle:
+                models = iter(handle)
+                first = next(models, None)
+                if first is None or any(first.is_true(literal) for literal in unset):
+                    return None
+                shown = list(first.symbols(shown=True))
+                return shown, _brave(models, first, goals(shown))
+        except RuntimeError as error:
+            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
+        finally:
+            solve.models, solver.heuristic = "-1", heuristic
 
     def literal(self, symbol: clingo.Symbol) -> int | None:
         """The solver literal of a ground atom (for assumptions), None if there is none."""
@@ -245,10 +268,26 @@ class Solver:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         raise KnowledgeBaseError("the knowledge base has no answer for this case")
 
-
 def symbol_text(symbol: clingo.Symbol) -> str:
     """An argument of an atom as text: a string without its quotes."""
     return symbol.string if symbol.type == clingo.SymbolType.String else str(symbol)
+
+
+def _brave(
+    models: Iterator[clingo.Model], model: clingo.Model, atoms: list[clingo.Symbol]
+) -> set[clingo.Symbol]:
+    """Those of `atoms` true in this model or a later one: after each model, a
+    clause asks the next for one not held so far."""
+    held: set[clingo.Symbol] = set()
+    current: clingo.Model | None = model
+    while current is not None:
+        held.update(atom for atom in atoms if current.contains(atom))
+        rest = [(atom, True) for atom in atoms if atom not in held]
+        if not rest:
+            break
+        current.context.add_clause(rest)
+        current = next(models, None)
+    return held
 
 
 def solve_once(files: Sequence[str], facts: str) -> list[clingo.Symbol]:

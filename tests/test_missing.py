@@ -3,6 +3,8 @@ items whose documentation would make a level medically necessary."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine.case import Case, read_case
@@ -277,3 +279,48 @@ def test_the_search_does_not_depend_on_how_policies_share_a_grounding(
     shared = engine.completion.missing_documentation(case, KB, short)
     monkeypatch.setattr(engine.completion, "PACK", 1)  # one grounding per policy
     assert engine.completion.missing_documentation(case, KB, short) == shared
+
+
+# --- Levels alike are searched once (issue 12) ----------------------------------
+
+ALIKE_AND_NOT = (
+    "procedure(vertebroplasty).\n"
+    "target(l1). fracture(l1, osteoporotic).\n"  # alike to l2: lumbar, T1-L5 and T5-L5
+    "target(l2). fracture(l2, osteoporotic).\n"
+    "target(l3). fracture(l3, osteoporotic). onset_days(l3, 30).\n"  # documents more
+    "target(t6). fracture(t6, osteoporotic).\n"  # thoracic
+    "target(t3). fracture(t3, osteoporotic).\n"  # thoracic, but T1-T4, not T5-L5
+    "target(t4). fracture(t4, osteoporotic).\n"  # alike to t3
+    "pain_score(7).\n"
+)
+
+
+def test_levels_are_alike_by_place_and_documented_facts() -> None:
+    from engine.level_symmetry import level_kinds
+
+    kinds = level_kinds(read_case(ALIKE_AND_NOT, "case.lp"), KB, KB.policy_ids())
+    assert kinds["l1"] == kinds["l2"]
+    assert kinds["t3"] == kinds["t4"]
+    assert len({kinds[level] for level in ("l1", "l3", "t6", "t3")}) == 4
+
+
+def test_a_level_a_policy_names_is_alike_to_no_other(tmp_path: Path) -> None:
+    from bench.generated import many_policies
+    from engine.level_symmetry import level_kinds
+
+    kb = many_policies(str(tmp_path / "kb"), 5)
+    with open(kb.path("nd_x5025.lp"), "a", encoding="utf-8") as handle:
+        handle.write('\nmet(nd_x5025, "MN.1", l2) :- target(l2), #false.\n')
+    kinds = level_kinds(read_case(ALIKE_AND_NOT, "case.lp"), kb, ["nd_x5025"])
+    assert kinds["l1"] != kinds["l2"]
+
+
+def test_levels_alike_have_the_sets_of_a_search_per_level() -> None:
+    from engine.completion import missing_documentation
+
+    case, short = _short(ALIKE_AND_NOT)
+    together = missing_documentation(case, KB, short)
+    assert {("nd_x5025", "l2"), ("carefirst_pvp", "t4")} <= set(together)
+    for level in short:
+        alone = missing_documentation(case, KB, [level])
+        assert alone == ({level: together[level]} if level in together else {}), level

@@ -19,7 +19,9 @@ rules read) is determined the ordinary way.
 
 The missing-documentation search (engine.completion) keeps the case's exact
 numbers: it runs per policy, as for `kb query`, and its rescued levels come
-back to this grounded program as the rescuable/2 externals.
+back to this grounded program as the rescuable/2 externals. It runs only
+for the levels a relaxed search on this program finds (engine.batch.completable,
+in the solver call that determines the case).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import TypeGuard
 import clingo
 from clingo import ast
 
+from engine.batch.completable import CompletableLevels
 from engine.case import Case
 from engine.determination import Determination
 from engine.knowledge_base import KnowledgeBase
@@ -81,6 +84,7 @@ class GroundedKnowledgeBase:
         self._relevant = {p.name for p in self._space}
         self.solver = Solver(files, "".join(self._externals()), shown=CASE_SHOWN)
         self._literals = self.solver.external_literals()
+        self.completable = CompletableLevels(self.solver, self._literals)
         # The policies' metadata and criteria do not depend on the case: read once.
         self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
 
@@ -171,8 +175,15 @@ class GroundedKnowledgeBase:
             return determine(case, self.kb, self.policies, closed_world=closed_world)
         self.solver.assign((literal, True) for literal in symbols)
         try:
+            relaxed = None if closed_world else self.completable.answer(case)
             return decide(
-                case, self.kb, self.solver, closed_world=closed_world, policies=self.described
+                case,
+                self.kb,
+                self.solver,
+                closed_world=closed_world,
+                policies=self.described,
+                answer=relaxed.answer if relaxed else None,
+                completable=relaxed.narrowed if relaxed else None,
             )[0]
         finally:
             self.solver.assign((literal, False) for literal in symbols)
