@@ -66,6 +66,8 @@ _DEMAND = "demand"
 _DEMANDED = "@"
 _PASSES = "passes"
 LABELLED = ("met", "indication", "exclusion")
+# The program part the tracking rules are grounded in, after the decision.
+TRACKING_PART = "tracking"
 
 # What the explanation reads of the answer set (the epilogue shows the rest).
 SHOWN = (
