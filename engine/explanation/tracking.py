@@ -101,26 +101,14 @@ class TrackedRule(NamedTuple):
     # A copy of a helper or concept rule asked why not for heads whose variables
     # `demand` names are bound (by the literal of another rule that failed).
     demand: tuple[str, ...] = ()
-
-    @property
-    def source(self) -> str:
-        """The id of the rule as written (a demanded copy's original)."""
-        return self.id.split(_DEMANDED, 1)[0]
-
-    @property
-    def location(self) -> str:
-        return f"kb/{os.path.basename(self.file)}:{self.line}"
-
-    @property
-    def head_name(self) -> str:
-        return str(self.head[1]) if self.head[0] == "fun" else ""
-
-    @property
-    def level_variable(self) -> str:
-        """The variable naming the target level of a labelled head, or ''."""
-        arguments = self.head[2]
-        labelled = self.labelled and self.head_name in LABELLED and len(arguments) >= 3
-        return str(arguments[2][1]) if labelled and arguments[2][0] == "var" else ""
+    # Read off the fields above once (an explanation asks for them thousands of
+    # times): the id as written (a demanded copy's original), kb/<file>:<line>,
+    # the head's predicate, and the variable naming the target level of a
+    # labelled head, or ''.
+    source: str = ""
+    location: str = ""
+    head_name: str = ""
+    level_variable: str = ""
 
 
 class Tracking(NamedTuple):
@@ -244,17 +232,25 @@ def _tracked(
     labelled: bool,
 ) -> TrackedRule:
     assert parsed.head is not None
+    head = parsed.head
+    head_name = str(head[1]) if head[0] == "fun" else ""
+    arguments = head[2]
+    at_level = labelled and head_name in LABELLED and len(arguments) >= 3
     rule = TrackedRule(
         rule_id,
         path,
         line,
         text,
-        parsed.head,
+        head,
         parsed.body,
         parsed.variables,
         policy,
         criterion,
         labelled,
+        source=rule_id,
+        location=f"kb/{os.path.basename(path)}:{line}",
+        head_name=head_name,
+        level_variable=str(arguments[2][1]) if at_level and arguments[2][0] == "var" else "",
     )
     order, bound = _safe_order(rule)
     return rule._replace(order=order, bound_before=bound)
