@@ -333,20 +333,28 @@ def _tuple(names: tuple[str, ...] | list[str]) -> str:
 
 
 def why_rules(rule: TrackedRule) -> Iterator[str]:
-    """fired/3 for the rule; fired_use/5 for the atoms its bindings do not name."""
+    """fired/3 for the rule; fired_use/5 for the atoms its bindings do not name.
+
+    A fired_use/5 rule starts from the instance's fired/3 atom rather than
+    from the rule's body again: fired/3 binds every global variable, and the
+    variables an atom or aggregate element adds (anonymous or local) occur
+    nowhere else in the body, so the two bodies hold for the same values;
+    grounding an aggregate once per rule, not once more per element, is the
+    cheaper of the two."""
     renamed = _renamed_body(rule.body)
     body = _body_text(rule.body, renamed, list(range(len(rule.body))))
     key = f'"{rule.id}",{show(rule.head)},{_tuple(rule.variables)}'
-    yield f"{FIRED}({key}) :- {body}."
+    fired = f"{FIRED}({key})"
+    yield f"{fired} :- {body}."
     for position, literal in enumerate(rule.body):
         atom = renamed[position]
         if atom is not None and ANONYMOUS in variables_of(literal.atom or ("num", 0)):
-            yield f"{FIRED_USE}({key},{position + 1},{show(atom)}) :- {body}."
+            yield f"{FIRED_USE}({key},{position + 1},{show(atom)}) :- {fired}; {show(atom)}."
         if literal.kind == "aggregate" and not literal.negated:
             for element in _elements(literal, rule):
                 extra = "; ".join(part for part in (element.condition, element.decisive) if part)
                 for atom_text in element.atoms:
-                    yield f"{FIRED_USE}({key},{position + 1},{atom_text}) :- {body}; {extra}."
+                    yield f"{FIRED_USE}({key},{position + 1},{atom_text}) :- {fired}; {extra}."
 
 
 class _Element(NamedTuple):
