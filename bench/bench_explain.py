@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,30 +72,55 @@ def thirty_levels(directory: Path) -> Path:
     return path
 
 
+def interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall time and median CPU time (user + system) of each command in
+    ms, the runs interleaved so drift hits all alike. CPU time is the figure to
+    read on a machine others are using: waiting for a core does not count."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            walls[name].append((time.perf_counter() - start) * 1000)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            cpus[name].append(used * 1000)
+    return {
+        name: (statistics.median(walls[name]), statistics.median(cpus[name])) for name in commands
+    }
+
+
 def end_to_end(runs: int, cases: list[Path]) -> None:
     kb = kb_command()
-    print(f"End to end, median of {runs} interleaved runs (ms)")
+    print(f"End to end, median of {runs} interleaved runs (ms): wall time, then CPU time")
     commands: dict[str, list[str]] = {}
     for case in cases:
         commands[f"plain {case.name}"] = [*kb, "query", "--facts", str(case)]
         commands[f"explain {case.name}"] = [*kb, "query", "--facts", str(case), "--explain"]
         commands[f"json {case.name}"] = [*kb, "query", "--facts", str(case), "--format", "json"]
-    times = interleaved_ms(commands, runs)
-    for case in cases:
-        plain = times[f"plain {case.name}"]
-        explained = times[f"explain {case.name}"]
-        json_time = times[f"json {case.name}"]
-        print(
-            f"  {case.name:<44} plain {plain:6.1f}  --explain {explained:6.1f}"
-            f" ({explained / plain:4.2f}x)  json {json_time:6.1f} ({json_time / plain:4.2f}x)"
+    times = interleaved(commands, runs)
+    for measure, label in ((0, "wall"), (1, "cpu ")):
+        for case in cases:
+            plain = times[f"plain {case.name}"][measure]
+            explained = times[f"explain {case.name}"][measure]
+            json_time = times[f"json {case.name}"][measure]
+            print(
+                f"  {label} {case.name:<44} plain {plain:6.1f}  --explain {explained:6.1f}"
+                f" ({explained / plain:4.2f}x)  json {json_time:6.1f} ({json_time / plain:4.2f}x)"
+            )
+    for measure, label in ((0, "wall"), (1, "CPU")):
+        worst = max(
+            times[f"{kind} {c.name}"][measure] / times[f"plain {c.name}"][measure]
+            for c in cases
+            for kind in ("explain", "json")
         )
-    worst = max(
-        times[f"{kind} {c.name}"] / times[f"plain {c.name}"]
-        for c in cases
-        for kind in ("explain", "json")
-    )
-    verdict = "met" if worst <= 2.0 else "NOT met"
-    print(f"  worst --explain or json / plain: {worst:.2f}x (target <= 2.00x: {verdict})")
+        verdict = "met" if worst <= 2.0 else "NOT met"
+        print(
+            f"  worst --explain or json / plain, {label} time: {worst:.2f}x"
+            f" (target <= 2.00x: {verdict})"
+        )
 
 
 def _plain(case: Case, kb: KnowledgeBase) -> str:
@@ -109,14 +135,18 @@ def _explained(case: Case, kb: KnowledgeBase) -> str:
 def in_process(runs: int, cases: list[Path]) -> None:
     kb = KnowledgeBase()
     print(f"\nIn process (rule table cached after the first call), median of {runs} runs (ms)")
+    worst = 0.0
     for path in cases:
         case = read_case_file(str(path))
         plain = median_ms(lambda c=case: _plain(c, kb), runs)
         explaining = median_ms(lambda c=case: _explained(c, kb), runs)
+        worst = max(worst, explaining / plain)
         print(
             f"  {path.name:<44} plain {plain:6.2f}  explained {explaining:6.2f}"
             f" ({explaining / plain:4.2f}x)"
         )
+    verdict = "met" if worst <= 2.0 else "NOT met"
+    print(f"  worst explained (json) / plain: {worst:.2f}x (target <= 2.00x: {verdict})")
 
 
 def xclingo_program(directory: Path) -> list[Path]:

@@ -595,21 +595,23 @@ def _compatible(term: Term, wanted: Term) -> bool:
 
 
 def _head_compatible(head: Term, binding: Binding, wanted: Term) -> bool:
-    """_compatible(instantiate(head, binding), wanted), without building the term."""
+    """_compatible(instantiate(head, binding), wanted), without building the term
+    (equal terms first: the usual case, compared in one step)."""
     kind = head[0]
     if kind == "var":
         value = binding.get(str(head[1]))
-        return value is None or _compatible(value, wanted)
-    if wanted[0] == "var":
+        return value is None or value == wanted or _compatible(value, wanted)
+    if wanted[0] == "var" or head == wanted:
         return True
     if kind == "fun" and wanted[0] == "fun":
         arguments, others = head[2], wanted[2]
         if head[1] != wanted[1] or head[3] != wanted[3] or len(arguments) != len(others):
             return False
-        return all(
-            _head_compatible(a, binding, b) for a, b in zip(arguments, others, strict=True)
-        )
-    return head == wanted
+        for argument, other in zip(arguments, others, strict=True):
+            if not _head_compatible(argument, binding, other):
+                return False
+        return True
+    return False
 
 
 def _shared(bindings: list[Binding]) -> Binding:
