@@ -21,8 +21,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 _SCALARS = st.none() | st.booleans() | st.integers(-(2**31), 2**31 - 1) | st.text()
 _DOCUMENTS = st.recursive(
     _SCALARS,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=30,
 )
 
