@@ -7,7 +7,11 @@ Prints figures; asserts nothing.
 Target (issue 10): `--explain` and `--format json` at most twice a plain query,
 at one level (the examples) and at 30 levels (a generated request). The rule
 table and tracking program do not depend on the case: they are cached between
-runs (engine/explanation/cache.py), so the figures are for a warm cache.
+runs (engine/explanation/cache.py), so the figures are for a warm cache. End
+to end it prints wall time and CPU time (user + system of each `kb` process:
+the figure to read on a machine others use); in process, CPU time; then the
+phases of an explained query (decide, ground the tracking rules, solve,
+explain, render), to show where the time goes.
 
 xclingo (2.0b24) needs clingo==5.8.0 exactly, so it lives in its own venv
 (`./dev bench` makes .venv-xclingo); pass its `xclingo` script with --xclingo.
@@ -154,6 +158,52 @@ def in_process(runs: int, cases: list[Path]) -> None:
     print(f"  worst explained (json) / plain: {worst:.2f}x (target <= 2.00x: {verdict})")
 
 
+def _phases_once(case: Case, kb: KnowledgeBase) -> dict[str, float]:
+    """CPU time (ms) of each phase of one explained query, as
+    engine.query.determine_and_explain runs them, and of the two renderings."""
+    from engine.explanation.tracking import TRACKING_PART, track
+    from engine.explanation.tree import explain_answer
+    from engine.query import decide
+    from engine.solve import Solver
+
+    clock = time.process_time
+    times: list[float] = [clock()]
+    policies = kb.policy_ids()
+    solver = Solver(kb.files(policies), case.program())
+    determinations, _ = decide(case, kb, solver)
+    times.append(clock())
+    tracking = track(kb, policies)
+    solver.extend(TRACKING_PART, tracking.program)
+    times.append(clock())
+    atoms = solver.last_model([]) or []
+    times.append(clock())
+    explanations = explain_answer(atoms, case, tracking, determinations)
+    times.append(clock())
+    to_text(case, determinations, explanations)
+    times.append(clock())
+    to_json(case, determinations, explanations)
+    times.append(clock())
+    return {name: (times[i + 1] - times[i]) * 1000 for i, name in enumerate(PHASES)}
+
+
+# decide: as a plain query; ground: the tracking rules (parse included); solve:
+# once more, with them; explain: read the atoms and walk the failures and
+# derivations (engine.explanation.tree); text, json: the two renderings.
+PHASES = ("decide", "ground", "solve", "explain", "text", "json")
+
+
+def phases(runs: int, cases: list[Path]) -> None:
+    """Where an explained query's time goes, in process, per case."""
+    kb = KnowledgeBase()
+    print(f"\nPhases of an explained query in process, CPU time, median of {runs} runs (ms)")
+    print(f"  {'':<44} " + "  ".join(f"{name:>8}" for name in PHASES))
+    for path in cases:
+        case = read_case_file(str(path))
+        samples = [_phases_once(case, kb) for _ in range(runs)]
+        medians = [statistics.median(s[name] for s in samples) for name in PHASES]
+        print(f"  {path.name:<44} " + "  ".join(f"{m:8.1f}" for m in medians))
+
+
 def xclingo_program(directory: Path) -> list[Path]:
     """The knowledge base for xclingo: anonymous variables of positive body
     literals renamed, one file per kb file, plus the trace to show."""
@@ -237,6 +287,7 @@ def main() -> None:
         cases = [*EXAMPLES, thirty_levels(Path(folder))]
         end_to_end(args.runs, cases)
         in_process(args.runs, cases)
+        phases(args.runs, cases)
     if args.xclingo:
         compare_xclingo(args.xclingo, max(3, args.runs // 5))
     else:
