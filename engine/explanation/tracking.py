@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from engine.determination import MEDICALLY_NECESSARY
 from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
 from engine.rule_reader import (
     ANONYMOUS,
@@ -464,12 +465,24 @@ def _after(rule: TrackedRule, renamed: list[Term | None], step: int) -> str:
     return _tuple(sorted(names))
 
 
+# Labelled heads whose why not is read only at the levels the policy finds
+# short of medically necessary (engine.explanation.tree: the unmet indications);
+# an exclusion's is read at every level (the exclusions assumed absent).
+_SHORT_ONLY = ("met", "indication")
+
+
 def _start(rule: TrackedRule) -> str:
     """Where the why-not of a rule starts: the target levels for a labelled
-    head, and only when the request names the procedure the rule asks for."""
+    head (for an indication or its conditions, those the policy decided short
+    of medically necessary: the program is decided when the tracking rules are
+    grounded), and only when the request names the procedure the rule asks for."""
     if rule.id != rule.source:
         return f'{_DEMAND}("{rule.id}",{_tuple(rule.demand)})'
-    guards = [f"target({rule.level_variable})"] if rule.level_variable else []
+    level = rule.level_variable
+    guards = [f"target({level})"] if level else []
+    if level and rule.head_name in _SHORT_ONLY:
+        policy = show(rule.head[2][0])
+        guards.append(f"not level_status({policy},{level},{MEDICALLY_NECESSARY})")
     guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
     return "; ".join(guards)
 
