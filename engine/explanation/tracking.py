@@ -26,8 +26,11 @@ why not (the policy rules and the concepts they read):
         is the deepest K a binding reached. Literals are taken in a safe
         order (a literal after those that bind its variables), aggregates and
         comparisons like any other: clingo evaluates them. Labelled rules
-        start at the case's target levels, and a rule that asks for a
-        procedure (requested/1) only when the request names it;
+        start at the case's target levels (an indication or a condition of
+        one only where the policy decided the level short of medically
+        necessary: the tracking rules are grounded after the decision), and
+        a rule that asks for a procedure (requested/1) only when the request
+        names it;
     failed_witness("<id>", K, (P...), A) :- failed("<id>", K, (P...)), A.
         for a failed `not A` or aggregate, the ground atoms that made it fail.
 """
