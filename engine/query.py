@@ -47,16 +47,20 @@ def determine_and_explain(
     *,
     closed_world: bool = False,
 ) -> tuple[list[Determination], list[Explanation]]:
-    """Determinations and their explanations, from one solve with rule tracking."""
-    from engine.explanation.tracking import track
+    """Determinations and their explanations. The determinations are those of
+    a plain query (decided without the tracking rules, which would slow every
+    solve of the decision); the tracking rules are then grounded as a further
+    part of the same Control, on the program as decided, and solved once."""
+    from engine.explanation.tracking import TRACKING_PART, track
     from engine.explanation.tree import explain_answer
 
     kb = kb or KnowledgeBase()
     chosen = _chosen(kb, policies)
+    solver = Solver(kb.files(chosen), case.program())
+    determinations, _ = decide(case, kb, solver, closed_world=closed_world)
     tracking = track(kb, chosen)
-    solver = Solver(kb.files(chosen), case.program() + tracking.program)
-    determinations, atoms = decide(case, kb, solver, closed_world=closed_world)
-    return determinations, explain_answer(atoms, case, tracking, determinations)
+    solver.extend(TRACKING_PART, tracking.program)
+    return determinations, explain_answer(_answer(solver), case, tracking, determinations)
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

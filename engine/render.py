@@ -154,7 +154,7 @@ def to_json(
     determinations: list[Determination],
     explanations: list[Explanation] | None = None,
 ) -> str:
-    import json
+    from engine.json_text import indented
 
     explained = _paired(explanations, len(determinations))
     document = {
@@ -163,7 +163,7 @@ def to_json(
             determination_json(d, e, case) for d, e in zip(determinations, explained, strict=True)
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented(document)
 
 
 def _paired(explanations: list[Explanation] | None, count: int) -> list[Explanation | None]:

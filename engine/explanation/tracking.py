@@ -26,8 +26,11 @@ why not (the policy rules and the concepts they read):
         is the deepest K a binding reached. Literals are taken in a safe
         order (a literal after those that bind its variables), aggregates and
         comparisons like any other: clingo evaluates them. Labelled rules
-        start at the case's target levels, and a rule that asks for a
-        procedure (requested/1) only when the request names it;
+        start at the case's target levels (an indication or a condition of
+        one only where the policy decided the level short of medically
+        necessary: the tracking rules are grounded after the decision), and
+        a rule that asks for a procedure (requested/1) only when the request
+        names it;
     failed_witness("<id>", K, (P...), A) :- failed("<id>", K, (P...)), A.
         for a failed `not A` or aggregate, the ground atoms that made it fail.
 """
@@ -40,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from engine.determination import MEDICALLY_NECESSARY
 from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
 from engine.rule_reader import (
     ANONYMOUS,
@@ -66,6 +70,8 @@ _DEMAND = "demand"
 _DEMANDED = "@"
 _PASSES = "passes"
 LABELLED = ("met", "indication", "exclusion")
+# The program part the tracking rules are grounded in, after the decision.
+TRACKING_PART = "tracking"
 
 # What the explanation reads of the answer set (the epilogue shows the rest).
 SHOWN = (
@@ -99,26 +105,14 @@ class TrackedRule(NamedTuple):
     # A copy of a helper or concept rule asked why not for heads whose variables
     # `demand` names are bound (by the literal of another rule that failed).
     demand: tuple[str, ...] = ()
-
-    @property
-    def source(self) -> str:
-        """The id of the rule as written (a demanded copy's original)."""
-        return self.id.split(_DEMANDED, 1)[0]
-
-    @property
-    def location(self) -> str:
-        return f"kb/{os.path.basename(self.file)}:{self.line}"
-
-    @property
-    def head_name(self) -> str:
-        return str(self.head[1]) if self.head[0] == "fun" else ""
-
-    @property
-    def level_variable(self) -> str:
-        """The variable naming the target level of a labelled head, or ''."""
-        arguments = self.head[2]
-        labelled = self.labelled and self.head_name in LABELLED and len(arguments) >= 3
-        return str(arguments[2][1]) if labelled and arguments[2][0] == "var" else ""
+    # Read off the fields above once (an explanation asks for them thousands of
+    # times): the id as written (a demanded copy's original), kb/<file>:<line>,
+    # the head's predicate, and the variable naming the target level of a
+    # labelled head, or ''.
+    source: str = ""
+    location: str = ""
+    head_name: str = ""
+    level_variable: str = ""
 
 
 class Tracking(NamedTuple):
@@ -242,17 +236,25 @@ def _tracked(
     labelled: bool,
 ) -> TrackedRule:
     assert parsed.head is not None
+    head = parsed.head
+    head_name = str(head[1]) if head[0] == "fun" else ""
+    arguments = head[2]
+    at_level = labelled and head_name in LABELLED and len(arguments) >= 3
     rule = TrackedRule(
         rule_id,
         path,
         line,
         text,
-        parsed.head,
+        head,
         parsed.body,
         parsed.variables,
         policy,
         criterion,
         labelled,
+        source=rule_id,
+        location=f"kb/{os.path.basename(path)}:{line}",
+        head_name=head_name,
+        level_variable=str(arguments[2][1]) if at_level and arguments[2][0] == "var" else "",
     )
     order, bound = _safe_order(rule)
     return rule._replace(order=order, bound_before=bound)
@@ -335,20 +337,28 @@ def _tuple(names: tuple[str, ...] | list[str]) -> str:
 
 
 def why_rules(rule: TrackedRule) -> Iterator[str]:
-    """fired/3 for the rule; fired_use/5 for the atoms its bindings do not name."""
+    """fired/3 for the rule; fired_use/5 for the atoms its bindings do not name.
+
+    A fired_use/5 rule starts from the instance's fired/3 atom rather than
+    from the rule's body again: fired/3 binds every global variable, and the
+    variables an atom or aggregate element adds (anonymous or local) occur
+    nowhere else in the body, so the two bodies hold for the same values;
+    grounding an aggregate once per rule, not once more per element, is the
+    cheaper of the two."""
     renamed = _renamed_body(rule.body)
     body = _body_text(rule.body, renamed, list(range(len(rule.body))))
     key = f'"{rule.id}",{show(rule.head)},{_tuple(rule.variables)}'
-    yield f"{FIRED}({key}) :- {body}."
+    fired = f"{FIRED}({key})"
+    yield f"{fired} :- {body}."
     for position, literal in enumerate(rule.body):
         atom = renamed[position]
         if atom is not None and ANONYMOUS in variables_of(literal.atom or ("num", 0)):
-            yield f"{FIRED_USE}({key},{position + 1},{show(atom)}) :- {body}."
+            yield f"{FIRED_USE}({key},{position + 1},{show(atom)}) :- {fired}; {show(atom)}."
         if literal.kind == "aggregate" and not literal.negated:
             for element in _elements(literal, rule):
                 extra = "; ".join(part for part in (element.condition, element.decisive) if part)
                 for atom_text in element.atoms:
-                    yield f"{FIRED_USE}({key},{position + 1},{atom_text}) :- {body}; {extra}."
+                    yield f"{FIRED_USE}({key},{position + 1},{atom_text}) :- {fired}; {extra}."
 
 
 class _Element(NamedTuple):
@@ -458,12 +468,24 @@ def _after(rule: TrackedRule, renamed: list[Term | None], step: int) -> str:
     return _tuple(sorted(names))
 
 
+# Labelled heads whose why not is read only at the levels the policy finds
+# short of medically necessary (engine.explanation.tree: the unmet indications);
+# an exclusion's is read at every level (the exclusions assumed absent).
+_SHORT_ONLY = ("met", "indication")
+
+
 def _start(rule: TrackedRule) -> str:
     """Where the why-not of a rule starts: the target levels for a labelled
-    head, and only when the request names the procedure the rule asks for."""
+    head (for an indication or its conditions, those the policy decided short
+    of medically necessary: the program is decided when the tracking rules are
+    grounded), and only when the request names the procedure the rule asks for."""
     if rule.id != rule.source:
         return f'{_DEMAND}("{rule.id}",{_tuple(rule.demand)})'
-    guards = [f"target({rule.level_variable})"] if rule.level_variable else []
+    level = rule.level_variable
+    guards = [f"target({level})"] if level else []
+    if level and rule.head_name in _SHORT_ONLY:
+        policy = show(rule.head[2][0])
+        guards.append(f"not level_status({policy},{level},{MEDICALLY_NECESSARY})")
     guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
     return "; ".join(guards)
 

@@ -174,6 +174,8 @@ class _Model:
         self._failed: dict[str, list[tuple[int, clingo.Symbol]]] = defaultdict(list)
         self._witnesses: dict[tuple[str, int, str], list[clingo.Symbol]] = defaultdict(list)
         self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[_Failed]]] = {}
+        self._failed_for: dict[tuple[str, Term], list[_Failed]] = {}
+        self._demanded: dict[tuple[str, Term], TrackedRule] = {}
         for symbol in atoms:
             self._add(symbol)
         self.tables = self._tables()
@@ -229,14 +231,31 @@ class _Model:
         found = self._uses.get((rule.id, show(head), bindings, position + 1), [])
         return sorted((of_symbol(s) for s in found), key=show)
 
+    def demanded(self, rule: TrackedRule, wanted: Term) -> TrackedRule:
+        """Tracking.demanded, once per rule and head."""
+        key = (rule.id, wanted)
+        found = self._demanded.get(key)
+        if found is None:
+            found = self._demanded[key] = self.tracking.demanded(rule, wanted)
+        return found
+
     def failed(self, rule: TrackedRule, wanted: Term) -> list[_Failed]:
         """Where the rule failed for heads like `wanted`: (body position, bindings
-        before it, as printed), read once per rule and indexed by the values
-        of the head variables every failure binds (the level, the demand)."""
-        index = self._failed_index.get(rule.id)
-        if index is None:
-            index = self._failed_index[rule.id] = self._index_failed(rule)
-        return index.get(_start_values(rule, wanted), [])
+        before it, as printed) of the failures whose head can be `wanted`, read
+        once per rule and indexed by the values of the head variables every
+        failure binds (the level, the demand), then kept per head."""
+        key = (rule.id, wanted)
+        found = self._failed_for.get(key)
+        if found is None:
+            index = self._failed_index.get(rule.id)
+            if index is None:
+                index = self._failed_index[rule.id] = self._index_failed(rule)
+            found = self._failed_for[key] = [
+                failure
+                for failure in index.get(_start_values(rule, wanted), [])
+                if _head_compatible(rule.head, failure[1], wanted)
+            ]
+        return found
 
     def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[_Failed]]:
         index: dict[tuple[Term, ...] | None, list[_Failed]] = defaultdict(list)
@@ -546,7 +565,7 @@ def _rule_failure(
     """The first literal of the rule that failed for the head wanted (from
     failed/3: the deepest literal the bindings that could derive it reached),
     or None when the rule did not fail for it (it fired, or never started)."""
-    rule = model.tracking.demanded(rule, wanted)
+    rule = model.demanded(rule, wanted)
     key = (rule.id, wanted, depth, served)
     if key not in model.failures:
         model.failures[key] = _first_failure(model, rule, wanted, depth, served)
@@ -556,11 +575,7 @@ def _rule_failure(
 def _first_failure(
     model: _Model, rule: TrackedRule, wanted: Term, depth: int, served: _Served
 ) -> Failure | None:
-    failures = [
-        (position, binding, printed)
-        for position, binding, printed in model.failed(rule, wanted)
-        if _compatible(instantiate(rule.head, binding), wanted)
-    ]
+    failures = model.failed(rule, wanted)
     if not failures:
         return None
     deepest = max(rule.order.index(position) for position, _, _ in failures)
@@ -589,6 +604,26 @@ def _compatible(term: Term, wanted: Term) -> bool:
         same = term[1] == wanted[1] and term[3] == wanted[3] and len(term[2]) == len(wanted[2])
         return same and all(_compatible(a, b) for a, b in zip(term[2], wanted[2], strict=True))
     return term == wanted
+
+
+def _head_compatible(head: Term, binding: Binding, wanted: Term) -> bool:
+    """_compatible(instantiate(head, binding), wanted), without building the term
+    (equal terms first: the usual case, compared in one step)."""
+    kind = head[0]
+    if kind == "var":
+        value = binding.get(str(head[1]))
+        return value is None or value == wanted or _compatible(value, wanted)
+    if wanted[0] == "var" or head == wanted:
+        return True
+    if kind == "fun" and wanted[0] == "fun":
+        arguments, others = head[2], wanted[2]
+        if head[1] != wanted[1] or head[3] != wanted[3] or len(arguments) != len(others):
+            return False
+        for argument, other in zip(arguments, others, strict=True):
+            if not _head_compatible(argument, binding, other):
+                return False
+        return True
+    return False
 
 
 def _shared(bindings: list[Binding]) -> Binding:

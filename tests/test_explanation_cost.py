@@ -1,0 +1,102 @@
+"""What the cheaper explanations (issue 10, cost) must keep: the JSON text of
+the standard library's encoder, and explanations of the program as decided."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.case import read_case_file
+from engine.json_text import indented
+from engine.query import determine_and_explain
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# JSON values as the renderers build them: text with any character (control
+# characters, quotes, non-ASCII, line separators), integers of clingo's range.
+_SCALARS = st.none() | st.booleans() | st.integers(-(2**31), 2**31 - 1) | st.text()
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DOCUMENTS)
+def test_the_json_text_is_the_standard_encoders(document: Any) -> None:
+    assert indented(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+class _Pair(NamedTuple):
+    first: str
+    second: tuple[int, ...]
+
+
+def test_tuples_are_written_as_lists_as_the_standard_encoder_does() -> None:
+    document = {"pair": _Pair("é\u2028", (1, 2)), "empty": (), "nested": [{}, []]}
+    assert indented(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_each_level_is_explained_with_the_status_it_was_decided() -> None:
+    # The tracking rules are grounded after the decision (with the levels that
+    # documentation can complete fed back): a level decided
+    # insufficient_information is explained as that, not as the status the
+    # case's facts alone give it.
+    statuses = set()
+    for example in sorted(EXAMPLES.glob("*.lp")):
+        determinations, explanations = determine_and_explain(read_case_file(str(example)))
+        for determination, explanation in zip(determinations, explanations, strict=True):
+            policy = determination.policy.id
+            for level in explanation.levels:
+                decided = determination.levels[level.level].status
+                statuses.add(decided)
+                assert level.why is not None, (example.name, policy, level.level)
+                assert level.why.atom == f"level_status({policy},{level.level},{decided})"
+    assert "insufficient_information" in statuses  # the case the order matters for
+
+
+def _with_full_bodies(program: str) -> str:
+    """The tracking program with each fired_use/5 rule's fired/3 atom replaced
+    by the body of the rule that derives it (the former formulation)."""
+    bodies = {}
+    for line in program.splitlines():
+        if line.startswith("fired("):
+            head, body = line.split(" :- ", 1)
+            bodies[head] = body.removesuffix(".")
+    rewritten = []
+    for line in program.splitlines():
+        if line.startswith("fired_use("):
+            head, body = line.split(" :- ", 1)
+            fired, rest = body.split("; ", 1)
+            line = f"{head} :- {bodies[fired]}; {rest}"
+        rewritten.append(line)
+    return "\n".join(rewritten) + "\n"
+
+
+def test_fired_use_from_fired_is_the_same_as_from_the_rule_body() -> None:
+    from engine.explanation.tracking import track
+    from engine.knowledge_base import KnowledgeBase
+    from engine.solve import Solver
+
+    kb = KnowledgeBase()
+    policies = kb.policy_ids()
+    program = track(kb, policies).program
+    assert program.count("fired_use(") > 10
+    former = _with_full_bodies(program)
+    assert former != program
+    for example in sorted(EXAMPLES.glob("*.lp")):
+        facts = read_case_file(str(example)).program()
+        answers = [
+            Solver(kb.files(policies), facts + text).last_model([]) or []
+            for text in (program, former)
+        ]
+        uses = [sorted(str(a) for a in answer if a.name == "fired_use") for answer in answers]
+        assert uses[0], example.name
+        assert uses[0] == uses[1], example.name
