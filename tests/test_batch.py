@@ -114,10 +114,10 @@ def test_batch_records_with_the_search_equal_kb_query_on_generated_cases() -> No
     texts = _generated(25, seed=5) + cases(25, seed=6) + [undocumented(2)]
     texts = [_undocumented_part(text, number) for number, text in enumerate(texts)]
     items = [CaseInput(f"c{n}", text, "cases.jsonl", n + 1) for n, text in enumerate(texts)]
-    for item, record in zip(items, adjudicate(settings, items), strict=True):
+    for item, written in zip(items, adjudicate(settings, items), strict=True):
         case = read_case(item.text, item.key)
         expected = [determination_json(d, case=case) for d in determine(case, KB)]
-        assert record["determinations"] == expected, item.text
+        assert written.record["determinations"] == expected, item.text
 
 
 def _undocumented_part(text: str, number: int) -> str:
@@ -248,11 +248,11 @@ def test_a_killed_batch_resumes(tmp_path: Path, extension: str) -> None:
 
 
 def _as_csv(lines: list[str], path: Path) -> None:
-    from engine.batch.outputs import CsvOutput
+    from engine.batch.outputs import CsvOutput, Written
 
     output = CsvOutput(str(path), KB.policy_ids(), resume=False)
     for line in lines:
-        output.write(json.loads(line))
+        output.write(Written.of(json.loads(line)))
     output.close()
 
 

@@ -20,14 +20,21 @@ rules read) is determined the ordinary way.
 The missing-documentation search (engine.completion) keeps the case's exact
 numbers: it runs per policy, as for `kb query`, and its rescued levels come
 back to this grounded program as the rescuable/2 externals.
+
+A solve costs about in proportion to the levels grounded (every level's
+rules are propagated, whatever the case states), so a closed-world case is
+solved over a space of the levels the batch has named so far: a case naming
+a level outside it grows the space (grounded again, a few times per batch),
+and past half the levels the space is the whole (bench/bench_batch.py).
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections.abc import Iterator
-from typing import TypeGuard
+from typing import NamedTuple, TypeGuard
 
 import clingo
 from clingo import ast
@@ -39,6 +46,7 @@ from engine.query import decide, describe_policies
 from engine.solve import Solver, statements
 from engine.vocabulary import (
     BY_SIGNATURE,
+    LEVELS,
     PREDICATES,
     Date,
     Domain,
@@ -67,6 +75,15 @@ CASE_SHOWN = "".join(
 _EXACT_RANGE = 64
 
 
+class Space(NamedTuple):
+    """The knowledge base grounded with, as externals, every fact a case may
+    state about these levels or about no level."""
+
+    levels: frozenset[str]
+    solver: Solver
+    literals: dict[clingo.Symbol, int]
+
+
 class GroundedKnowledgeBase:
     """The chosen policies grounded over the case space: determine many cases."""
 
@@ -79,27 +96,45 @@ class GroundedKnowledgeBase:
         self._classes = _representatives(self._breaks)
         self._space = [p for p in PREDICATES if p.name in names]
         self._relevant = {p.name for p in self._space}
-        self.solver = Solver(files, "".join(self._externals()), shown=CASE_SHOWN)
-        self._literals = self.solver.external_literals()
+        self._files = files
+        self._seen: Space | None = None  # the levels named so far (closed-world)
         # The policies' metadata and criteria do not depend on the case: read once.
         self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
 
-    def _externals(self) -> Iterator[str]:
+    @functools.cached_property
+    def full(self) -> Space:
+        """The whole case space: every level."""
+        return self._ground(frozenset(LEVELS.members))
+
+    @property
+    def solver(self) -> Solver:
+        return self.full.solver
+
+    def _ground(self, levels: frozenset[str]) -> Space:
+        solver = Solver(self._files, "".join(self._externals(levels)), shown=CASE_SHOWN)
+        signatures = [(p.name, len(p.args)) for p in self._space]
+        return Space(levels, solver, solver.external_literals(signatures))
+
+    def _externals(self, levels: frozenset[str]) -> Iterator[str]:
         for predicate in self._space:
             negated = predicate.kind == Kind.DOCUMENTATION
-            for arguments in self._ground_arguments(predicate):
+            for arguments in self._ground_arguments(predicate, levels):
                 atom = f"{predicate.name}({','.join(arguments)})" if arguments else predicate.name
                 yield f"#external {atom}.\n"
                 if negated:
                     yield f"#external -{atom}.\n"
 
-    def _ground_arguments(self, predicate: Predicate) -> Iterator[tuple[str, ...]]:
-        domains = [self._values(domain) for domain in predicate.args]
+    def _ground_arguments(
+        self, predicate: Predicate, levels: frozenset[str]
+    ) -> Iterator[tuple[str, ...]]:
+        domains = [self._values(domain, levels) for domain in predicate.args]
         if any(values is None for values in domains):
             return  # not enumerable: cases stating it are determined the ordinary way
         yield from itertools.product(*[values for values in domains if values is not None])
 
-    def _values(self, domain: Domain) -> list[str] | None:
+    def _values(self, domain: Domain, levels: frozenset[str]) -> list[str] | None:
+        if domain == LEVELS:
+            return [level for level in LEVELS.members if level in levels]
         if isinstance(domain, Values):
             return list(domain.members)
         if isinstance(domain, Integer) and not _by_class(domain):
@@ -128,15 +163,33 @@ class GroundedKnowledgeBase:
             return None, breaks[0] - 1
         return representative, breaks[index] - 1 if index < len(breaks) else None
 
-    def symbols(self, case: Case) -> list[int] | None:
-        """The case's facts as external literals of the case space; None if one
-        is outside it."""
+    def space_for(self, case: Case) -> Space:
+        """The space of the levels named so far, grown to the case's levels."""
+        levels = frozenset(
+            argument.name
+            for fact in case.facts
+            if fact.symbol.name in self._relevant
+            for argument, domain in zip(fact.symbol.arguments, fact.predicate.args, strict=True)
+            if domain == LEVELS
+        )
+        seen = self._seen
+        if seen is not None and levels <= seen.levels:
+            return seen
+        grown = levels | (seen.levels if seen is not None else frozenset())
+        whole = 2 * len(grown) > len(LEVELS.members)
+        self._seen = self.full if whole else self._ground(grown)
+        return self._seen
+
+    def symbols(self, case: Case, space: Space | None = None) -> list[int] | None:
+        """The case's facts as external literals of a space (the whole case
+        space by default); None if one is outside it."""
+        literals = (space or self.full).literals
         found = []
         for fact in case.facts:
             symbol = fact.symbol
             if symbol.name not in self._relevant:
                 continue  # no rule reads it
-            literal = self._literals.get(self._mapped(symbol))
+            literal = literals.get(self._mapped(symbol))
             if literal is None:
                 return None
             found.append(literal)
@@ -164,20 +217,22 @@ class GroundedKnowledgeBase:
 
     def determine(self, case: Case, *, closed_world: bool = False) -> list[Determination]:
         """The case's determinations, as engine.query.determine gives them."""
-        symbols = self.symbols(case)
+        space = self.space_for(case) if closed_world else self.full
+        symbols = self.symbols(case, space)
         if symbols is None:
             from engine.query import determine
 
             return determine(case, self.kb, self.policies, closed_world=closed_world)
-        self.solver.assign((literal, True) for literal in symbols)
+        solver = space.solver
+        solver.assign((literal, True) for literal in symbols)
         try:
             return decide(
-                case, self.kb, self.solver, closed_world=closed_world, policies=self.described
+                case, self.kb, solver, closed_world=closed_world, policies=self.described
             )[0]
         finally:
-            self.solver.assign((literal, False) for literal in symbols)
+            solver.assign((literal, False) for literal in symbols)
             if not closed_world:  # the search may have set rescuable/2
-                self.solver.assign(
+                solver.assign(
                     (_rescuable(policy, level), False)
                     for policy in self.policies
                     for level in case.targets
