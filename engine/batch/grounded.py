@@ -75,6 +75,21 @@ CASE_SHOWN = "".join(
 _EXACT_RANGE = 64
 
 
+# Facts remembered per process (then forgotten, all at once: memory stays flat).
+_REMEMBERED = 1 << 16
+
+
+class _Stated(NamedTuple):
+    """A case fact as the grounded program reads it: the external it sets
+    (numbers replaced by their class's representative), the levels it names."""
+
+    atom: clingo.Symbol
+    levels: frozenset[str]
+
+
+_UNREAD = _Stated(clingo.Function("unread"), frozenset())
+
+
 class Space(NamedTuple):
     """The knowledge base grounded with, as externals, every fact a case may
     state about these levels or about no level."""
@@ -98,6 +113,7 @@ class GroundedKnowledgeBase:
         self._relevant = {p.name for p in self._space}
         self._files = files
         self._seen: Space | None = None  # the levels named so far (closed-world)
+        self._read: dict[clingo.Symbol, _Stated | None] = {}
         # The policies' metadata and criteria do not depend on the case: read once.
         self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
 
@@ -165,14 +181,11 @@ class GroundedKnowledgeBase:
 
     def space_for(self, case: Case) -> Space:
         """The space of the levels named so far, grown to the case's levels."""
-        levels = frozenset(
-            argument.name
-            for fact in case.facts
-            if fact.symbol.name in self._relevant
-            for argument, domain in zip(fact.symbol.arguments, fact.predicate.args, strict=True)
-            if domain == LEVELS
-        )
+        return self._space_for(self._stated(case))
+
+    def _space_for(self, stated: list[_Stated]) -> Space:
         seen = self._seen
+        levels = frozenset().union(*(fact.levels for fact in stated))
         if seen is not None and levels <= seen.levels:
             return seen
         grown = levels | (seen.levels if seen is not None else frozenset())
@@ -183,21 +196,38 @@ class GroundedKnowledgeBase:
     def symbols(self, case: Case, space: Space | None = None) -> list[int] | None:
         """The case's facts as external literals of a space (the whole case
         space by default); None if one is outside it."""
-        literals = (space or self.full).literals
+        return _literals(self._stated(case), space or self.full)
+
+    def _stated(self, case: Case) -> list[_Stated]:
+        """The facts of a case that a rule reads, as the externals they set."""
         found = []
         for fact in case.facts:
-            symbol = fact.symbol
-            if symbol.name not in self._relevant:
-                continue  # no rule reads it
-            literal = literals.get(self._mapped(symbol))
-            if literal is None:
-                return None
-            found.append(literal)
+            stated = self._read.get(fact.symbol, _UNREAD)
+            if stated is _UNREAD:
+                stated = self._remember(fact.symbol)
+            if stated is not None:
+                found.append(stated)
         return found
 
-    def _mapped(self, symbol: clingo.Symbol) -> clingo.Symbol:
+    def _remember(self, symbol: clingo.Symbol) -> _Stated | None:
+        """A fact read once per process (facts recur from case to case: a few
+        dictionary look-ups instead of many calls into clingo)."""
+        if len(self._read) >= _REMEMBERED:
+            self._read.clear()
+        stated = None
+        if symbol.name in self._relevant:
+            domains = BY_SIGNATURE[(symbol.name, len(symbol.arguments))].args
+            levels = frozenset(
+                argument.name
+                for argument, domain in zip(symbol.arguments, domains, strict=True)
+                if domain == LEVELS
+            )
+            stated = _Stated(self._mapped(symbol, domains), levels)
+        self._read[symbol] = stated
+        return stated
+
+    def _mapped(self, symbol: clingo.Symbol, domains: tuple[Domain, ...]) -> clingo.Symbol:
         """The fact with each number grounded by class replaced by its representative."""
-        domains = BY_SIGNATURE[(symbol.name, len(symbol.arguments))].args
         if not any(_by_class(domain) for domain in domains):
             return symbol
         arguments = [
@@ -217,8 +247,9 @@ class GroundedKnowledgeBase:
 
     def determine(self, case: Case, *, closed_world: bool = False) -> list[Determination]:
         """The case's determinations, as engine.query.determine gives them."""
-        space = self.space_for(case) if closed_world else self.full
-        symbols = self.symbols(case, space)
+        stated = self._stated(case)
+        space = self._space_for(stated) if closed_world else self.full
+        symbols = _literals(stated, space)
         if symbols is None:
             from engine.query import determine
 
@@ -237,6 +268,17 @@ class GroundedKnowledgeBase:
                     for policy in self.policies
                     for level in case.targets
                 )
+
+
+def _literals(stated: list[_Stated], space: Space) -> list[int] | None:
+    """The external literals the facts set in a space; None if one is outside it."""
+    found = []
+    for fact in stated:
+        literal = space.literals.get(fact.atom)
+        if literal is None:
+            return None
+        found.append(literal)
+    return found
 
 
 def _bounds(domain: Integer | Date) -> tuple[int, int]:
