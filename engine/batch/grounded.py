@@ -342,12 +342,23 @@ def _walk(node: ast.AST, names: set[str], numbers: set[int]) -> None:
         return
     if kind == ast.ASTType.Function:
         names.add(node.name)
-    for key in node.child_keys:
+    for key in _child_keys(kind, node):
         child = getattr(node, key)
         children = child if isinstance(child, ast.ASTSequence) else [child]
         for item in children:
             if isinstance(item, ast.AST):
                 _walk(item, names, numbers)
+
+
+_CHILD_KEYS: dict[ast.ASTType, list[str]] = {}
+
+
+def _child_keys(kind: ast.ASTType, node: ast.AST) -> list[str]:
+    """The attributes holding nodes, per type of node (asked of clingo once)."""
+    keys = _CHILD_KEYS.get(kind)
+    if keys is None:
+        keys = _CHILD_KEYS[kind] = node.child_keys
+    return keys
 
 
 def _symbol(symbol: clingo.Symbol, names: set[str], numbers: set[int]) -> None:
