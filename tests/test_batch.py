@@ -128,6 +128,34 @@ def _undocumented_part(text: str, number: int) -> str:
     return "\n".join(kept) + "\n"
 
 
+def _at_levels(levels: tuple[str, ...]) -> str:
+    lines = ["procedure(vertebroplasty).", "service_date(20251015).", "pain_score(8)."]
+    for level in levels:
+        lines += [f"target({level}).", f"fracture({level}, osteoporotic)."]
+        lines.append(f"onset_days({level}, 20).")
+    return "\n".join(lines) + "\n"
+
+
+def test_closed_world_cases_are_solved_over_the_levels_named_so_far() -> None:
+    """A closed-world case is solved over the levels the batch has named (a
+    solve costs about in proportion to the levels grounded); the space grows
+    with the cases, is the whole past half the levels, and answers as the
+    whole knowledge base does."""
+    from engine.vocabulary import LEVELS
+
+    grounded = GroundedKnowledgeBase(KB, KB.policy_ids())
+    first = read_case(_at_levels(("l1",)), "first")
+    assert grounded.space_for(first).levels == {"l1"}
+    second = read_case(_at_levels(("t12", "l1")), "second")
+    assert grounded.space_for(second).levels == {"t12", "l1"}
+    assert grounded.space_for(first).levels == {"t12", "l1"}, "a space only grows"
+    many = read_case(_at_levels(LEVELS.members[:16]), "many")
+    assert grounded.space_for(many).levels == set(LEVELS.members), "past half: the whole"
+    for case in (first, second, many):
+        expected = determine(case, KB, closed_world=True)
+        assert grounded.determine(case, closed_world=True) == expected, case.source
+
+
 def test_numbers_are_grounded_by_the_classes_of_their_own_domain(
     grounded: dict[str, GroundedKnowledgeBase],
 ) -> None:
