@@ -43,7 +43,7 @@ import clingo
 from clingo import ast
 
 from engine.case import Case
-from engine.determination import Determination
+from engine.determination import MEDICALLY_NECESSARY, Determination
 from engine.knowledge_base import KnowledgeBase
 from engine.query import decide, describe_policies
 from engine.solve import Solver, statements
@@ -72,6 +72,19 @@ CASE_SHOWN = "".join(
         "unmet/3",
         "request_decided_by/2",
     )
+)
+
+# What a closed-world record reads of an answer, and so all the answer
+# shows: the statuses, the deciding criteria, and the conditions met of a
+# medically necessary level (its deciding conditions are among them). The
+# unmet conditions are read by explanations only, which are solved the
+# ordinary way.
+RECORD_SHOWN = (
+    "".join(
+        f"#show {signature}.\n"
+        for signature in ("overall/2", "level_status/3", "decided_by/3", "request_decided_by/2")
+    )
+    + f"#show met(P,C,L) : met(P,C,L), level_status(P,L,{MEDICALLY_NECESSARY}).\n"
 )
 
 # An integer domain this small is grounded value by value (the pain score).
@@ -134,9 +147,11 @@ class GroundedKnowledgeBase:
     def solver(self) -> Solver:
         return self.full.solver
 
-    def _ground(self, levels: frozenset[str], options: tuple[str, ...] = ()) -> Space:
+    def _ground(
+        self, levels: frozenset[str], options: tuple[str, ...] = (), shown: str = CASE_SHOWN
+    ) -> Space:
         facts = "".join(self._externals(levels))
-        solver = Solver(self._files, facts, options, shown=CASE_SHOWN)
+        solver = Solver(self._files, facts, options, shown=shown)
         signatures = [(p.name, len(p.args)) for p in self._space]
         return Space(levels, solver, solver.external_literals(signatures))
 
@@ -200,7 +215,7 @@ class GroundedKnowledgeBase:
         grown = levels | (seen.levels if seen is not None else frozenset())
         if 2 * len(grown) > len(LEVELS.members):
             grown = frozenset(LEVELS.members)
-        self._seen = self._ground(grown, DETERMINED)
+        self._seen = self._ground(grown, DETERMINED, RECORD_SHOWN)
         return self._seen
 
     def symbols(self, case: Case, space: Space | None = None) -> list[int] | None:
@@ -256,7 +271,9 @@ class GroundedKnowledgeBase:
         return self._breaks[index - 1] + 1 if index else self._breaks[0] - 1
 
     def determine(self, case: Case, *, closed_world: bool = False) -> list[Determination]:
-        """The case's determinations, as engine.query.determine gives them."""
+        """The case's determinations, as engine.query.determine gives them;
+        closed-world, as a record shows them (RECORD_SHOWN: no unmet
+        conditions, the conditions met of medically necessary levels only)."""
         stated = self._stated(case)
         space = self._space_for(stated) if closed_world else self.full
         symbols = _literals(stated, space)
