@@ -144,7 +144,8 @@ def main() -> None:
                 ratio, cpu_ratio = rate.wall / per_process.wall, rate.cpu / per_process.cpu
                 goal = 30 if closed else 10
                 verdict = "met" if ratio >= goal else "NOT met"
-                print(f"  kb batch, {size:>6} cases     {rate}; peak {peak} MB")
+                load = os.getloadavg()[0]  # the other work on the machine, at the end of the run
+                print(f"  kb batch, {size:>6} cases     {rate}; peak {peak} MB; load {load:.1f}")
                 print(
                     f"      {ratio:5.1f}x one process per case wall-clock (goal >= {goal}x:"
                     f" {verdict}); {cpu_ratio:5.1f}x per CPU second"
