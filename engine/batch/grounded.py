@@ -97,7 +97,7 @@ DETERMINED = ("--heuristic=None", "--no-init-moms")
 
 
 # Facts remembered per process (then forgotten, all at once: memory stays flat).
-_REMEMBERED = 1 << 16
+_REMEMBERED = 1 << 12
 
 
 class _Stated(NamedTuple):
