@@ -294,6 +294,51 @@ def _as_csv(lines: list[str], path: Path) -> None:
     output.close()
 
 
+def test_progress_is_reported_once_per_chunk_of_records(tmp_path: Path) -> None:
+    """The progress callback hears of every record, a chunk's worth at a time
+    (an update of the bar costs more than writing the record)."""
+    from engine.batch.run import CHUNK, run_batch
+    from engine.batch.work import Settings, kb_digest
+
+    text = (EXAMPLES / "aggressive_hemangioma_t6.lp").read_text()
+    source = tmp_path / "cases.jsonl"
+    count = CHUNK * 2 + 3
+    lines = [json.dumps({"id": f"c{n}", "facts": text}) for n in range(count)]
+    source.write_text("\n".join(lines) + "\n")
+    settings = Settings(KB.directory, kb_digest(KB.directory), tuple(KB.policy_ids()), True)
+    heard: list[int] = []
+    summary = run_batch(str(source), str(tmp_path / "o.jsonl"), settings, progress=heard.append)
+    assert summary.cases == count
+    assert heard == [CHUNK, CHUNK, 3]
+
+
+def test_on_a_terminal_a_progress_bar_shows_the_cases_done(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    from tests.test_cli import _kb
+
+    leader, follower = pty.openpty()
+    out = tmp_path / "out.jsonl"
+    command = [_kb(), "batch", str(_jsonl_input(tmp_path)), "--out", str(out), "--workers", "1"]
+    process = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, timeout=60)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the terminal is closed: everything is read
+            break
+        if not data:
+            break
+        shown += data
+    os.close(leader)
+    assert process.returncode == 0
+    text = shown.decode()
+    assert "kb batch" in text and "4/4" in text, text
+    assert "4 cases written" in text
+
+
 def test_bad_input_output_and_scheduler_are_one_line_errors(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     missing = _batch(str(tmp_path / "nowhere.jsonl"), "--out", str(out))

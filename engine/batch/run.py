@@ -90,17 +90,37 @@ def run_batch(
         items = (item for item in read_inputs(source) if item.key not in done)
         counts: Counter[tuple[str, str]] = Counter()
         cases = errors = 0
+        advance = _Advance(progress)
         try:
             for written in ordered_records(submit, settings, items, window):
                 output.write(written)
                 cases += 1
                 errors += written.refused
                 counts.update(written.statuses)
-                if progress is not None:
-                    progress(1)
+                advance.one()
         finally:
             output.close()
+            advance.flush()
     return Summary(cases, len(done), errors, counts)
+
+
+class _Advance:
+    """The progress callback, called once per chunk's worth of records (a
+    progress bar's update costs about as much as writing a record)."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self._progress = progress
+        self._count = 0
+
+    def one(self) -> None:
+        self._count += 1
+        if self._count >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._progress is not None and self._count:
+            self._progress(self._count)
+        self._count = 0
 
 
 def total_cases(source: str) -> int:
