@@ -307,7 +307,8 @@ def test_progress_is_reported_once_per_chunk_of_records(tmp_path: Path) -> None:
     source.write_text("\n".join(lines) + "\n")
     settings = Settings(KB.directory, kb_digest(KB.directory), tuple(KB.policy_ids()), True)
     heard: list[int] = []
-    summary = run_batch(str(source), str(tmp_path / "o.jsonl"), settings, progress=heard.append)
+    out = str(tmp_path / "o.jsonl")
+    summary = run_batch(str(source), out, settings, workers=1, progress=heard.append)
     assert summary.cases == count
     assert heard == [CHUNK, CHUNK, 3]
 
