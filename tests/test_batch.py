@@ -145,21 +145,30 @@ def _at_levels(levels: tuple[str, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_closed_world_cases_are_solved_over_the_levels_named_so_far() -> None:
-    """A closed-world case is solved over the levels the batch has named (a
-    solve costs about in proportion to the levels grounded); the space grows
-    with the cases, is the whole past half the levels, and answers as the
-    whole knowledge base does."""
+def test_closed_world_cases_are_solved_over_the_levels_named_most() -> None:
+    """A closed-world case naming only levels the batch names most is solved
+    over those (a solve costs about in proportion to the levels grounded),
+    any other over every level; that grounding is built once REGROUND cases
+    would have fitted it; both answer as a fresh solve does."""
+    from engine.batch.levels import HOT, REGROUND
     from engine.vocabulary import LEVELS
 
     grounded = GroundedKnowledgeBase(KB, KB.policy_ids())
+    every = set(LEVELS.members)
     first = read_case(_at_levels(("l1",)), "first")
-    assert grounded.space_for(first).levels == {"l1"}
+    for _ in range(REGROUND - 1):
+        assert grounded.space_for(first).levels == every
+    assert grounded.space_for(first).levels == {"l1"}, "the levels named most"
     second = read_case(_at_levels(("t12", "l1")), "second")
-    assert grounded.space_for(second).levels == {"t12", "l1"}
-    assert grounded.space_for(first).levels == {"t12", "l1"}, "a space only grows"
-    many = read_case(_at_levels(LEVELS.members[:16]), "many")
-    assert grounded.space_for(many).levels == set(LEVELS.members), "past half: the whole"
+    assert grounded.space_for(second).levels == every
+    assert grounded.space_for(first).levels == {"l1"}
+    for _ in range(REGROUND - 2):
+        assert grounded.space_for(second).levels == every
+    assert grounded.space_for(second).levels == {"t12", "l1"}, "grounded again"
+    assert grounded.space_for(first).levels == {"t12", "l1"}
+    many = read_case(_at_levels(LEVELS.members[: HOT + 1]), "many")
+    for _ in range(REGROUND):
+        assert grounded.space_for(many).levels == every, "more levels than are hot"
     for case in (first, second, many):
         expected = _shown(determine(case, KB, closed_world=True), case)
         found = grounded.determine(case, closed_world=True)

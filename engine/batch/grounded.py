@@ -21,14 +21,9 @@ The missing-documentation search (engine.completion) keeps the case's exact
 numbers: it runs per policy, as for `kb query`, and its rescued levels come
 back to this grounded program as the rescuable/2 externals.
 
-A solve costs about in proportion to the levels grounded (every level's
-rules are propagated, whatever the case states: measured, 0.2 ms for one
-level, 3 ms for all 30), so a closed-world case is solved over a space of
-the levels the batch has named so far: a case naming a level outside it
-grows the space (grounded again, a few times per batch: 15 to 100 ms each),
-and past half the levels the space is the whole. The space solves the same
-program with the facts of other levels false, so its answers are the whole
-space's.
+A solve costs about in proportion to the levels grounded, so a closed-world
+case is solved over the levels the batch names most when it names no other
+(engine/batch/levels.py), and its answer shows only what its record reads.
 """
 
 from __future__ import annotations
@@ -42,6 +37,7 @@ from typing import NamedTuple, TypeGuard
 import clingo
 from clingo import ast
 
+from engine.batch.levels import LevelSpaces
 from engine.case import Case
 from engine.determination import MEDICALLY_NECESSARY, Determination
 from engine.knowledge_base import KnowledgeBase
@@ -133,7 +129,7 @@ class GroundedKnowledgeBase:
         self._space = [p for p in PREDICATES if p.name in names]
         self._relevant = {p.name for p in self._space}
         self._files = files
-        self._seen: Space | None = None  # the levels named so far (closed-world)
+        self._spaces = LevelSpaces(self._closed_world, frozenset(LEVELS.members))
         self._read: dict[clingo.Symbol, _Stated | None] = {}
         # The policies' metadata and criteria do not depend on the case: read once.
         self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
@@ -204,19 +200,14 @@ class GroundedKnowledgeBase:
         return representative, breaks[index] - 1 if index < len(breaks) else None
 
     def space_for(self, case: Case) -> Space:
-        """The space of the levels named so far, grown to the case's levels."""
+        """The grounding a closed-world case is solved over (engine.batch.levels)."""
         return self._space_for(self._stated(case))
 
     def _space_for(self, stated: list[_Stated]) -> Space:
-        seen = self._seen
-        levels = frozenset().union(*(fact.levels for fact in stated))
-        if seen is not None and levels <= seen.levels:
-            return seen
-        grown = levels | (seen.levels if seen is not None else frozenset())
-        if 2 * len(grown) > len(LEVELS.members):
-            grown = frozenset(LEVELS.members)
-        self._seen = self._ground(grown, DETERMINED, RECORD_SHOWN)
-        return self._seen
+        return self._spaces.space(frozenset().union(*(fact.levels for fact in stated)))
+
+    def _closed_world(self, levels: frozenset[str]) -> Space:
+        return self._ground(levels, DETERMINED, RECORD_SHOWN)
 
     def symbols(self, case: Case, space: Space | None = None) -> list[int] | None:
         """The case's facts as external literals of a space (the whole case
