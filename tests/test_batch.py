@@ -148,28 +148,30 @@ def _at_levels(levels: tuple[str, ...]) -> str:
 def test_closed_world_cases_are_solved_over_the_levels_named_most() -> None:
     """A closed-world case naming only levels the batch names most is solved
     over those (a solve costs about in proportion to the levels grounded),
-    any other over every level; that grounding is built once REGROUND cases
-    would have fitted it; both answer as a fresh solve does."""
+    any other over every level; past HOT levels named, that grounding is
+    built again once REGROUND cases would have fitted it; both answer as a
+    fresh solve does."""
     from engine.batch.levels import HOT, REGROUND
     from engine.vocabulary import LEVELS
 
     grounded = GroundedKnowledgeBase(KB, KB.policy_ids())
     every = set(LEVELS.members)
     first = read_case(_at_levels(("l1",)), "first")
-    for _ in range(REGROUND - 1):
-        assert grounded.space_for(first).levels == every
-    assert grounded.space_for(first).levels == {"l1"}, "the levels named most"
-    second = read_case(_at_levels(("t12", "l1")), "second")
-    assert grounded.space_for(second).levels == every
     assert grounded.space_for(first).levels == {"l1"}
-    for _ in range(REGROUND - 2):
-        assert grounded.space_for(second).levels == every
-    assert grounded.space_for(second).levels == {"t12", "l1"}, "grounded again"
+    second = read_case(_at_levels(("t12", "l1")), "second")
+    assert grounded.space_for(second).levels == {"t12", "l1"}, "it grows to HOT levels"
     assert grounded.space_for(first).levels == {"t12", "l1"}
     many = read_case(_at_levels(LEVELS.members[: HOT + 1]), "many")
-    for _ in range(REGROUND):
-        assert grounded.space_for(many).levels == every, "more levels than are hot"
-    for case in (first, second, many):
+    assert grounded.space_for(many).levels == every, "more levels than are hot"
+    assert grounded.space_for(first).levels == {"t12", "l1"}
+    third = read_case(_at_levels(("l2",)), "third")
+    solved_over_every_level = 0
+    while grounded.space_for(third).levels == every:
+        solved_over_every_level += 1
+        assert solved_over_every_level <= REGROUND, "never grounded again"
+    assert solved_over_every_level >= REGROUND - 1
+    assert {"l1", "l2"} <= grounded.space_for(third).levels
+    for case in (first, second, many, third):
         expected = _shown(determine(case, KB, closed_world=True), case)
         found = grounded.determine(case, closed_world=True)
         assert _shown(found, case) == expected, case.source
