@@ -3,9 +3,10 @@ kb query's function, on generated cases, closed-world and with the
 missing-documentation search; and the batch's peak memory as cases grow.
 
 Goals (issue 12, ratios in one run): kb batch at least 30x the cases/s of one
-process per case closed-world, at least 10x with the search; memory flat in
-the number of cases. One process per case is timed on a sample (it is the
-slow baseline: a whole `kb query` start-up per case).
+process per case closed-world, at least 10x with the search, drawing its
+progress bar (kb batch runs with its standard error on a pseudo-terminal);
+memory flat in the number of cases. One process per case is timed on a
+sample (it is the slow baseline: a whole `kb query` start-up per case).
 
 Each rate is printed twice: per second of wall-clock time, and per second of
 CPU time (user + system, every process of the run). On a machine shared with
@@ -40,13 +41,23 @@ from engine.render import determination_json  # noqa: E402
 
 KB_SCRIPT = str(Path(sys.executable).parent / "kb")
 
-# Runs a command; prints its peak resident memory in kB (the largest of its
+# Runs a command with its standard error on a pseudo-terminal (so kb batch
+# draws its progress bar, as for a person at a terminal; a thread reads what
+# it draws); prints its peak resident memory in kB (the largest of its
 # processes), its CPU seconds (all of them) and its exit code.
 PEAK = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "import os, pty, resource, subprocess, sys, threading\n"
+    "leader, follower = pty.openpty()\n"
+    "def drain():\n"
+    "    try:\n"
+    "        while os.read(leader, 65536):\n"
+    "            pass\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "threading.Thread(target=drain, daemon=True).start()\n"
+    "run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=follower)\n"
     "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, code)\n"
+    "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, run.returncode)\n"
 )
 
 
@@ -144,7 +155,8 @@ def main() -> None:
                 ratio, cpu_ratio = rate.wall / per_process.wall, rate.cpu / per_process.cpu
                 goal = 30 if closed else 10
                 verdict = "met" if ratio >= goal else "NOT met"
-                print(f"  kb batch, {size:>6} cases     {rate}; peak {peak} MB")
+                load = os.getloadavg()[0]  # the other work on the machine, at the end of the run
+                print(f"  kb batch, {size:>6} cases     {rate}; peak {peak} MB; load {load:.1f}")
                 print(
                     f"      {ratio:5.1f}x one process per case wall-clock (goal >= {goal}x:"
                     f" {verdict}); {cpu_ratio:5.1f}x per CPU second"

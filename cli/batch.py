@@ -83,6 +83,7 @@ class _progress:
     def __enter__(self) -> Callable[[int], None] | None:
         if not sys.stderr.isatty():
             return None
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -101,6 +102,7 @@ class _progress:
             TaskProgressColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeRemainingColumn(),
+            console=Console(stderr=True),  # the terminal it was found on, not stdout
             transient=False,
         )
         self._bar = bar

@@ -9,6 +9,7 @@ clingo's after; an unsatisfiable program is an error, never an empty answer.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import clingo
@@ -142,9 +143,20 @@ class Solver:
         for symbol, value in externals:
             self._control.assign_external(symbol, value)
 
-    def external_literals(self) -> dict[clingo.Symbol, int]:
-        """Every external atom of the grounded program, with its literal."""
-        return {a.symbol: a.literal for a in self._control.symbolic_atoms if a.is_external}
+    def external_literals(
+        self, signatures: Iterable[tuple[str, int]] | None = None
+    ) -> dict[clingo.Symbol, int]:
+        """Every external atom of the grounded program (or of the predicates of
+        these signatures, either sign), with its literal."""
+        atoms = self._control.symbolic_atoms
+        found: Iterable[clingo.SymbolicAtom] = atoms
+        if signatures is not None:
+            found = itertools.chain.from_iterable(
+                atoms.by_signature(name, arity, positive)
+                for name, arity in signatures
+                for positive in (True, False)
+            )
+        return {a.symbol: a.literal for a in found if a.is_external}
 
     def _describe(self, what: str, error: Exception) -> str:
         return self._messages.describe(what, error)

@@ -12,7 +12,8 @@ import pytest
 
 from engine.batch.grounded import GroundedKnowledgeBase
 from engine.batch.outputs import read_records
-from engine.case import read_case
+from engine.case import Case, read_case
+from engine.determination import Determination
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine, evaluate
 from engine.render import determination_json
@@ -93,12 +94,20 @@ def _generated(count: int, seed: int) -> list[str]:
 
 @pytest.mark.slow
 def test_the_grounded_kb_equals_a_fresh_solve_on_generated_cases() -> None:
+    """Closed-world, the grounded knowledge base reads what a record shows:
+    its records equal those of a fresh solve."""
     policies = KB.policy_ids()
     everything = GroundedKnowledgeBase(KB, policies)
     for number, text in enumerate(_generated(120, seed=12)):
         case = read_case(text, f"generated {number}")
-        expected = determine(case, KB, closed_world=True)
-        assert everything.determine(case, closed_world=True) == expected, text
+        expected = _shown(determine(case, KB, closed_world=True), case)
+        found = everything.determine(case, closed_world=True)
+        assert _shown(found, case) == expected, text
+
+
+def _shown(determinations: list[Determination], case: Case) -> list[dict[str, Any]]:
+    """Determinations as a record shows them."""
+    return [determination_json(d, case=case) for d in determinations]
 
 
 @pytest.mark.slow
@@ -114,10 +123,10 @@ def test_batch_records_with_the_search_equal_kb_query_on_generated_cases() -> No
     texts = _generated(25, seed=5) + cases(25, seed=6) + [undocumented(2)]
     texts = [_undocumented_part(text, number) for number, text in enumerate(texts)]
     items = [CaseInput(f"c{n}", text, "cases.jsonl", n + 1) for n, text in enumerate(texts)]
-    for item, record in zip(items, adjudicate(settings, items), strict=True):
+    for item, written in zip(items, adjudicate(settings, items), strict=True):
         case = read_case(item.text, item.key)
         expected = [determination_json(d, case=case) for d in determine(case, KB)]
-        assert record["determinations"] == expected, item.text
+        assert written.record["determinations"] == expected, item.text
 
 
 def _undocumented_part(text: str, number: int) -> str:
@@ -126,6 +135,46 @@ def _undocumented_part(text: str, number: int) -> str:
         return text
     kept = [line for line in text.splitlines() if not line.startswith(("onset_days", "imaging"))]
     return "\n".join(kept) + "\n"
+
+
+def _at_levels(levels: tuple[str, ...]) -> str:
+    lines = ["procedure(vertebroplasty).", "service_date(20251015).", "pain_score(8)."]
+    for level in levels:
+        lines += [f"target({level}).", f"fracture({level}, osteoporotic)."]
+        lines.append(f"onset_days({level}, 20).")
+    return "\n".join(lines) + "\n"
+
+
+def test_closed_world_cases_are_solved_over_the_levels_named_most() -> None:
+    """A closed-world case naming only levels the batch names most is solved
+    over those (a solve costs about in proportion to the levels grounded),
+    any other over every level; past HOT levels named, that grounding is
+    built again once REGROUND cases would have fitted it; both answer as a
+    fresh solve does."""
+    from engine.batch.levels import HOT, REGROUND
+    from engine.vocabulary import LEVELS
+
+    grounded = GroundedKnowledgeBase(KB, KB.policy_ids())
+    every = set(LEVELS.members)
+    first = read_case(_at_levels(("l1",)), "first")
+    assert grounded.space_for(first).levels == {"l1"}
+    second = read_case(_at_levels(("t12", "l1")), "second")
+    assert grounded.space_for(second).levels == {"t12", "l1"}, "it grows to HOT levels"
+    assert grounded.space_for(first).levels == {"t12", "l1"}
+    many = read_case(_at_levels(LEVELS.members[: HOT + 1]), "many")
+    assert grounded.space_for(many).levels == every, "more levels than are hot"
+    assert grounded.space_for(first).levels == {"t12", "l1"}
+    third = read_case(_at_levels(("l2",)), "third")
+    solved_over_every_level = 0
+    while grounded.space_for(third).levels == every:
+        solved_over_every_level += 1
+        assert solved_over_every_level <= REGROUND, "never grounded again"
+    assert solved_over_every_level >= REGROUND - 1
+    assert {"l1", "l2"} <= grounded.space_for(third).levels
+    for case in (first, second, many, third):
+        expected = _shown(determine(case, KB, closed_world=True), case)
+        found = grounded.determine(case, closed_world=True)
+        assert _shown(found, case) == expected, case.source
 
 
 def test_numbers_are_grounded_by_the_classes_of_their_own_domain(
@@ -249,12 +298,58 @@ def test_a_killed_batch_resumes(tmp_path: Path, extension: str) -> None:
 
 
 def _as_csv(lines: list[str], path: Path) -> None:
-    from engine.batch.outputs import CsvOutput
+    from engine.batch.outputs import CsvOutput, Written
 
     output = CsvOutput(str(path), KB.policy_ids(), resume=False)
     for line in lines:
-        output.write(json.loads(line))
+        output.write(Written.of(json.loads(line)))
     output.close()
+
+
+def test_progress_is_reported_once_per_chunk_of_records(tmp_path: Path) -> None:
+    """The progress callback hears of every record, a chunk's worth at a time
+    (an update of the bar costs more than writing the record)."""
+    from engine.batch.run import CHUNK, run_batch
+    from engine.batch.work import Settings, kb_digest
+
+    text = (EXAMPLES / "aggressive_hemangioma_t6.lp").read_text()
+    source = tmp_path / "cases.jsonl"
+    count = CHUNK * 2 + 3
+    lines = [json.dumps({"id": f"c{n}", "facts": text}) for n in range(count)]
+    source.write_text("\n".join(lines) + "\n")
+    settings = Settings(KB.directory, kb_digest(KB.directory), tuple(KB.policy_ids()), True)
+    heard: list[int] = []
+    out = str(tmp_path / "o.jsonl")
+    summary = run_batch(str(source), out, settings, workers=1, progress=heard.append)
+    assert summary.cases == count
+    assert heard == [CHUNK, CHUNK, 3]
+
+
+def test_on_a_terminal_a_progress_bar_shows_the_cases_done(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    from tests.test_cli import _kb
+
+    leader, follower = pty.openpty()
+    out = tmp_path / "out.jsonl"
+    command = [_kb(), "batch", str(_jsonl_input(tmp_path)), "--out", str(out), "--workers", "1"]
+    process = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, timeout=60)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the terminal is closed: everything is read
+            break
+        if not data:
+            break
+        shown += data
+    os.close(leader)
+    assert process.returncode == 0
+    text = shown.decode()
+    assert "kb batch" in text and "4/4" in text, text
+    assert "4 cases written" in text
 
 
 def test_bad_input_output_and_scheduler_are_one_line_errors(tmp_path: Path) -> None:

@@ -22,26 +22,33 @@ numbers: it runs per policy, as for `kb query`, and its rescued levels come
 back to this grounded program as the rescuable/2 externals. It runs only
 for the levels a relaxed search on this program finds (engine.batch.completable,
 in the solver call that determines the case).
+
+A solve costs about in proportion to the levels grounded, so a closed-world
+case is solved over the levels the batch names most when it names no other
+(engine/batch/levels.py), and its answer shows only what its record reads.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections.abc import Iterator
-from typing import TypeGuard
+from typing import NamedTuple, TypeGuard
 
 import clingo
 from clingo import ast
 
 from engine.batch.completable import CompletableLevels
+from engine.batch.levels import LevelSpaces
 from engine.case import Case
-from engine.determination import Determination
+from engine.determination import MEDICALLY_NECESSARY, Determination
 from engine.knowledge_base import KnowledgeBase
 from engine.query import decide, describe_policies
 from engine.solve import Solver, statements
 from engine.vocabulary import (
     BY_SIGNATURE,
+    LEVELS,
     PREDICATES,
     Date,
     Domain,
@@ -66,8 +73,50 @@ CASE_SHOWN = "".join(
     )
 )
 
+# What a closed-world record reads of an answer, and so all the answer
+# shows: the statuses, the deciding criteria, and the conditions met of a
+# medically necessary level (its deciding conditions are among them). The
+# unmet conditions are read by explanations only, which are solved the
+# ordinary way.
+RECORD_SHOWN = (
+    "".join(
+        f"#show {signature}.\n"
+        for signature in ("overall/2", "level_status/3", "decided_by/3", "request_decided_by/2")
+    )
+    + f"#show met(P,C,L) : met(P,C,L), level_status(P,L,{MEDICALLY_NECESSARY}).\n"
+)
+
 # An integer domain this small is grounded value by value (the pain score).
 _EXACT_RANGE = 64
+
+# Without the search, the program has no choice: propagation alone finds its
+# one answer set, so the solver needs no decision heuristic (nor its set-up
+# at each solve: measured, about a tenth of a closed-world solve).
+DETERMINED = ("--heuristic=None", "--no-init-moms")
+
+
+# Facts remembered per process (then forgotten, all at once: memory stays flat).
+_REMEMBERED = 1 << 12
+
+
+class _Stated(NamedTuple):
+    """A case fact as the grounded program reads it: the external it sets
+    (numbers replaced by their class's representative), the levels it names."""
+
+    atom: clingo.Symbol
+    levels: frozenset[str]
+
+
+_UNREAD = _Stated(clingo.Function("unread"), frozenset())
+
+
+class Space(NamedTuple):
+    """The knowledge base grounded with, as externals, every fact a case may
+    state about these levels or about no level."""
+
+    levels: frozenset[str]
+    solver: Solver
+    literals: dict[clingo.Symbol, int]
 
 
 class GroundedKnowledgeBase:
@@ -82,28 +131,55 @@ class GroundedKnowledgeBase:
         self._classes = _representatives(self._breaks)
         self._space = [p for p in PREDICATES if p.name in names]
         self._relevant = {p.name for p in self._space}
-        self.solver = Solver(files, "".join(self._externals()), shown=CASE_SHOWN)
-        self._literals = self.solver.external_literals()
-        self.completable = CompletableLevels(self.solver, self._literals)
+        self._files = files
+        self._spaces = LevelSpaces(self._closed_world, frozenset(LEVELS.members))
+        self._read: dict[clingo.Symbol, _Stated | None] = {}
         # The policies' metadata and criteria do not depend on the case: read once.
         self.described = {p.id: p for p in describe_policies(kb) if p.id in policies}
 
-    def _externals(self) -> Iterator[str]:
+    @functools.cached_property
+    def full(self) -> Space:
+        """The whole case space: every level."""
+        return self._ground(frozenset(LEVELS.members))
+
+    @property
+    def solver(self) -> Solver:
+        return self.full.solver
+
+    @functools.cached_property
+    def completable(self) -> CompletableLevels:
+        """The relaxed search that finds the short levels documentation could
+        complete, on the whole case space (engine.batch.completable)."""
+        return CompletableLevels(self.full.solver, self.full.literals)
+
+    def _ground(
+        self, levels: frozenset[str], options: tuple[str, ...] = (), shown: str = CASE_SHOWN
+    ) -> Space:
+        facts = "".join(self._externals(levels))
+        solver = Solver(self._files, facts, options, shown=shown)
+        signatures = [(p.name, len(p.args)) for p in self._space]
+        return Space(levels, solver, solver.external_literals(signatures))
+
+    def _externals(self, levels: frozenset[str]) -> Iterator[str]:
         for predicate in self._space:
             negated = predicate.kind == Kind.DOCUMENTATION
-            for arguments in self._ground_arguments(predicate):
+            for arguments in self._ground_arguments(predicate, levels):
                 atom = f"{predicate.name}({','.join(arguments)})" if arguments else predicate.name
                 yield f"#external {atom}.\n"
                 if negated:
                     yield f"#external -{atom}.\n"
 
-    def _ground_arguments(self, predicate: Predicate) -> Iterator[tuple[str, ...]]:
-        domains = [self._values(domain) for domain in predicate.args]
+    def _ground_arguments(
+        self, predicate: Predicate, levels: frozenset[str]
+    ) -> Iterator[tuple[str, ...]]:
+        domains = [self._values(domain, levels) for domain in predicate.args]
         if any(values is None for values in domains):
             return  # not enumerable: cases stating it are determined the ordinary way
         yield from itertools.product(*[values for values in domains if values is not None])
 
-    def _values(self, domain: Domain) -> list[str] | None:
+    def _values(self, domain: Domain, levels: frozenset[str]) -> list[str] | None:
+        if domain == LEVELS:
+            return [level for level in LEVELS.members if level in levels]
         if isinstance(domain, Values):
             return list(domain.members)
         if isinstance(domain, Integer) and not _by_class(domain):
@@ -132,23 +208,51 @@ class GroundedKnowledgeBase:
             return None, breaks[0] - 1
         return representative, breaks[index] - 1 if index < len(breaks) else None
 
-    def symbols(self, case: Case) -> list[int] | None:
-        """The case's facts as external literals of the case space; None if one
-        is outside it."""
+    def space_for(self, case: Case) -> Space:
+        """The grounding a closed-world case is solved over (engine.batch.levels)."""
+        return self._space_for(self._stated(case))
+
+    def _space_for(self, stated: list[_Stated]) -> Space:
+        return self._spaces.space(frozenset().union(*(fact.levels for fact in stated)))
+
+    def _closed_world(self, levels: frozenset[str]) -> Space:
+        return self._ground(levels, DETERMINED, RECORD_SHOWN)
+
+    def symbols(self, case: Case, space: Space | None = None) -> list[int] | None:
+        """The case's facts as external literals of a space (the whole case
+        space by default); None if one is outside it."""
+        return _literals(self._stated(case), space or self.full)
+
+    def _stated(self, case: Case) -> list[_Stated]:
+        """The facts of a case that a rule reads, as the externals they set."""
         found = []
         for fact in case.facts:
-            symbol = fact.symbol
-            if symbol.name not in self._relevant:
-                continue  # no rule reads it
-            literal = self._literals.get(self._mapped(symbol))
-            if literal is None:
-                return None
-            found.append(literal)
+            stated = self._read.get(fact.symbol, _UNREAD)
+            if stated is _UNREAD:
+                stated = self._remember(fact.symbol)
+            if stated is not None:
+                found.append(stated)
         return found
 
-    def _mapped(self, symbol: clingo.Symbol) -> clingo.Symbol:
+    def _remember(self, symbol: clingo.Symbol) -> _Stated | None:
+        """A fact read once per process (facts recur from case to case: a few
+        dictionary look-ups instead of many calls into clingo)."""
+        if len(self._read) >= _REMEMBERED:
+            self._read.clear()
+        stated = None
+        if symbol.name in self._relevant:
+            domains = BY_SIGNATURE[(symbol.name, len(symbol.arguments))].args
+            levels = frozenset(
+                argument.name
+                for argument, domain in zip(symbol.arguments, domains, strict=True)
+                if domain == LEVELS
+            )
+            stated = _Stated(self._mapped(symbol, domains), levels)
+        self._read[symbol] = stated
+        return stated
+
+    def _mapped(self, symbol: clingo.Symbol, domains: tuple[Domain, ...]) -> clingo.Symbol:
         """The fact with each number grounded by class replaced by its representative."""
-        domains = BY_SIGNATURE[(symbol.name, len(symbol.arguments))].args
         if not any(_by_class(domain) for domain in domains):
             return symbol
         arguments = [
@@ -167,32 +271,48 @@ class GroundedKnowledgeBase:
         return self._breaks[index - 1] + 1 if index else self._breaks[0] - 1
 
     def determine(self, case: Case, *, closed_world: bool = False) -> list[Determination]:
-        """The case's determinations, as engine.query.determine gives them."""
-        symbols = self.symbols(case)
+        """The case's determinations, as engine.query.determine gives them;
+        closed-world, as a record shows them (RECORD_SHOWN: no unmet
+        conditions, the conditions met of medically necessary levels only)."""
+        stated = self._stated(case)
+        space = self._space_for(stated) if closed_world else self.full
+        symbols = _literals(stated, space)
         if symbols is None:
             from engine.query import determine
 
             return determine(case, self.kb, self.policies, closed_world=closed_world)
-        self.solver.assign((literal, True) for literal in symbols)
+        solver = space.solver
+        solver.assign((literal, True) for literal in symbols)
         try:
             relaxed = None if closed_world else self.completable.answer(case)
             return decide(
                 case,
                 self.kb,
-                self.solver,
+                solver,
                 closed_world=closed_world,
                 policies=self.described,
                 answer=relaxed.answer if relaxed else None,
                 completable=relaxed.narrowed if relaxed else None,
             )[0]
         finally:
-            self.solver.assign((literal, False) for literal in symbols)
+            solver.assign((literal, False) for literal in symbols)
             if not closed_world:  # the search may have set rescuable/2
-                self.solver.assign(
+                solver.assign(
                     (_rescuable(policy, level), False)
                     for policy in self.policies
                     for level in case.targets
                 )
+
+
+def _literals(stated: list[_Stated], space: Space) -> list[int] | None:
+    """The external literals the facts set in a space; None if one is outside it."""
+    found = []
+    for fact in stated:
+        literal = space.literals.get(fact.atom)
+        if literal is None:
+            return None
+        found.append(literal)
+    return found
 
 
 def _bounds(domain: Integer | Date) -> tuple[int, int]:
@@ -256,12 +376,23 @@ def _walk(node: ast.AST, names: set[str], numbers: set[int]) -> None:
         return
     if kind == ast.ASTType.Function:
         names.add(node.name)
-    for key in node.child_keys:
+    for key in _child_keys(kind, node):
         child = getattr(node, key)
         children = child if isinstance(child, ast.ASTSequence) else [child]
         for item in children:
             if isinstance(item, ast.AST):
                 _walk(item, names, numbers)
+
+
+_CHILD_KEYS: dict[ast.ASTType, list[str]] = {}
+
+
+def _child_keys(kind: ast.ASTType, node: ast.AST) -> list[str]:
+    """The attributes holding nodes, per type of node (asked of clingo once)."""
+    keys = _CHILD_KEYS.get(kind)
+    if keys is None:
+        keys = _CHILD_KEYS[kind] = node.child_keys
+    return keys
 
 
 def _symbol(symbol: clingo.Symbol, names: set[str], numbers: set[int]) -> None:

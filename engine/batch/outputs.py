@@ -14,7 +14,7 @@ import csv
 import json
 import os
 from collections.abc import Iterator
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 
 from engine.errors import BatchError
 
@@ -22,8 +22,27 @@ from engine.errors import BatchError
 AUDIT = ("case_sha256", "kb_sha256")
 
 
+class Written(NamedTuple):
+    """A record as a worker sends it back: encoded there, so the process that
+    writes OUT only writes (and the transfer is one string per record)."""
+
+    line: str  # the record as one line of JSON, without the newline
+    statuses: tuple[tuple[str, str], ...]  # (policy, status) of each determination
+    refused: bool
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Written:
+        statuses = tuple((d["policy"], d["status"]) for d in record.get("determinations", ()))
+        return cls(json.dumps(record, ensure_ascii=False), statuses, "error" in record)
+
+    @property
+    def record(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.line)
+        return value
+
+
 class Output(Protocol):
-    def write(self, record: dict[str, Any]) -> None: ...
+    def write(self, written: Written) -> None: ...
 
     def close(self) -> None: ...
 
@@ -106,8 +125,8 @@ class JsonlOutput:
             _drop_cut_line(path)
         self._handle = _open(path, "a" if resume else "w")
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    def write(self, written: Written) -> None:
+        self._handle.write(f"{written.line}\n")
 
     def close(self) -> None:
         self._handle.close()
@@ -174,8 +193,8 @@ class CsvOutput:
         if fresh:
             self._writer.writeheader()
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._writer.writerow(flat_row(record))
+    def write(self, written: Written) -> None:
+        self._writer.writerow(flat_row(written.record))
 
     def close(self) -> None:
         self._handle.close()
@@ -207,8 +226,8 @@ class ParquetOutput:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._journal = JsonlOutput(journal, resume=resume)
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._journal.write(record)
+    def write(self, written: Written) -> None:
+        self._journal.write(written)
 
     def close(self) -> None:
         import pyarrow as pa

@@ -12,10 +12,10 @@ import itertools
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from engine.batch.inputs import CaseInput, check_input, count_inputs, read_inputs
-from engine.batch.outputs import open_output, resume_point
+from engine.batch.outputs import Written, open_output, resume_point
 from engine.batch.work import Settings, adjudicate
 from engine.errors import BatchError
 
@@ -30,7 +30,7 @@ INSTALL_DISTRIBUTED = (
 
 
 class Result(Protocol):
-    def result(self) -> list[dict[str, Any]]: ...
+    def result(self) -> list[Written]: ...
 
 
 Submit = Callable[[Settings, list[CaseInput]], Result]
@@ -46,10 +46,10 @@ class Summary(NamedTuple):
 class _Done:
     """A chunk adjudicated in this process (one worker: no pool)."""
 
-    def __init__(self, records: list[dict[str, Any]]) -> None:
+    def __init__(self, records: list[Written]) -> None:
         self._records = records
 
-    def result(self) -> list[dict[str, Any]]:
+    def result(self) -> list[Written]:
         return self._records
 
 
@@ -61,7 +61,7 @@ def _chunks(items: Iterable[CaseInput], size: int) -> Iterator[list[CaseInput]]:
 
 def ordered_records(
     submit: Submit, settings: Settings, items: Iterable[CaseInput], window: int
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Written]:
     """The records of every case, in input order, with at most `window` chunks in flight."""
     pending: deque[Result] = deque()
     for chunk in _chunks(items, CHUNK):
@@ -90,18 +90,37 @@ def run_batch(
         items = (item for item in read_inputs(source) if item.key not in done)
         counts: Counter[tuple[str, str]] = Counter()
         cases = errors = 0
+        advance = _Advance(progress)
         try:
-            for record in ordered_records(submit, settings, items, window):
-                output.write(record)
+            for written in ordered_records(submit, settings, items, window):
+                output.write(written)
                 cases += 1
-                errors += "error" in record
-                for determination in record.get("determinations", []):
-                    counts[(determination["policy"], determination["status"])] += 1
-                if progress is not None:
-                    progress(1)
+                errors += written.refused
+                counts.update(written.statuses)
+                advance.one()
         finally:
             output.close()
+            advance.flush()
     return Summary(cases, len(done), errors, counts)
+
+
+class _Advance:
+    """The progress callback, called once per chunk's worth of records (a
+    progress bar's update costs about as much as writing a record)."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self._progress = progress
+        self._count = 0
+
+    def one(self) -> None:
+        self._count += 1
+        if self._count >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._progress is not None and self._count:
+            self._progress(self._count)
+        self._count = 0
 
 
 def total_cases(source: str) -> int:

@@ -13,6 +13,7 @@ import threading
 from typing import Any, NamedTuple
 
 from engine.batch.inputs import CaseInput
+from engine.batch.outputs import Written
 from engine.errors import BatchError, CaseError
 
 
@@ -44,13 +45,13 @@ def case_digest(text: str) -> str:
 _local = threading.local()
 
 
-def adjudicate(settings: Settings, chunk: list[CaseInput]) -> list[dict[str, Any]]:
-    """The records of a chunk of cases (the function workers run)."""
+def adjudicate(settings: Settings, chunk: list[CaseInput]) -> list[Written]:
+    """The records of a chunk of cases, encoded (the function workers run)."""
     engines: dict[Settings, Adjudicator] = _local.__dict__.setdefault("engines", {})
     engine = engines.get(settings)
     if engine is None:
         engine = engines[settings] = Adjudicator(settings)
-    return [engine.record(item) for item in chunk]
+    return [Written.of(engine.record(item)) for item in chunk]
 
 
 class Adjudicator:
