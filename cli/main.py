@@ -145,8 +145,13 @@ def explain_command(
 @app.command()
 def whatif(
     file: CaseFileArgument,
-    add: Annotated[str, typer.Option("--add", help="Facts to add, e.g. 'therapy_failed.'")] = "",
-    remove: Annotated[str, typer.Option("--remove", help="Facts to remove.")] = "",
+    add: Annotated[
+        list[str] | None,
+        typer.Option("--add", help="Facts to add, e.g. 'therapy_failed.' (repeatable)."),
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Facts to remove (repeatable).")
+    ] = None,
     policy: PolicyOption = None,
     output: FormatOption = Format.text,
     closed_world: ClosedWorldOption = False,
@@ -160,8 +165,8 @@ def whatif(
         case = read_case_file(file)
         result = what_if(
             case,
-            add,
-            remove,
+            "\n".join(add or []),  # each --add its own line, as error messages count them
+            "\n".join(remove or []),
             _knowledge_base(kb),
             policy,
             closed_world=closed_world,

@@ -17,6 +17,7 @@ from clingo import ast
 
 from engine.errors import KnowledgeBaseError
 
+
 class Messages:
     """clingo's messages for one Control, kept to explain a failure: our words
     first, clingo's after."""
@@ -32,6 +33,7 @@ class Messages:
         details = "\n".join(self._lines) or str(error)
         return f"{what}:\n{details}"
 
+
 @functools.cache
 def statements(path: str) -> tuple[ast.AST, ...]:
     """A file's statements, parsed once per process; a file clingo cannot
@@ -45,11 +47,13 @@ def statements(path: str) -> tuple[ast.AST, ...]:
         raise KnowledgeBaseError(first.replace(": error: ", ": ", 1)) from None
     return tuple(found)
 
+
 @functools.cache
 def _statements_unshown(path: str) -> tuple[ast.AST, ...]:
     """A file's statements but its #show statements, once per process."""
     hidden = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
     return tuple(s for s in statements(path) if s.ast_type not in hidden)
+
 
 class Solver:
     """A grounded program over which one or more questions can be asked.
@@ -279,6 +283,7 @@ class Solver:
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         raise KnowledgeBaseError("the knowledge base has no answer for this case")
+
 
 def symbol_text(symbol: clingo.Symbol) -> str:
     """An argument of an atom as text: a string without its quotes."""

@@ -260,6 +260,31 @@ def test_whatif_command() -> None:
     assert "'l9' is not a level" in refused.stderr
 
 
+def test_whatif_adds_every_fact_of_repeated_add_options() -> None:
+    """`--add A --add B` adds both (it kept only the last `--add`)."""
+    result = kb(
+        "whatif",
+        str(EXAMPLES / "undocumented_osteoporotic_l1.lp"),
+        "--add",
+        "pain_concordant(l1).",
+        "--add",
+        "hospitalized_for_pain.",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "+ pain_concordant(l1)" in result.stdout
+    assert "+ hospitalized_for_pain" in result.stdout
+    refused = kb(
+        "whatif",
+        str(EXAMPLES / "undocumented_osteoporotic_l1.lp"),
+        "--add",
+        "pain_concordant(l1).",
+        "--add",
+        "target(l9).",
+    )
+    assert refused.returncode == 2
+    assert "--add:2:" in refused.stderr and "'l9' is not a level" in refused.stderr
+
+
 def test_whatif_json_says_what_query_json_says(tmp_path: Path) -> None:
     """Before and after, each policy's determination reads as `kb query --format json`
     gives it for that case: unmet indications, why and assumed absences included

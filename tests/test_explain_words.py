@@ -4,6 +4,7 @@ machinery, with no line said twice."""
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from engine.case import read_case, read_case_file
 from engine.explanation.render import unmet_json
 from engine.query import determine_and_explain
-from engine.render import to_text
+from engine.render import to_json, to_text
 from tests.test_output_contract import GENERATED, asp_in
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -227,3 +228,28 @@ def test_explain_reads_as_words_without_machinery_or_repetition(name: str, text:
         why_not = block.split("why not (indications not met", 1)[-1].split("exclusions that", 1)[0]
         reasons = [e for e in _explain_lines(why_not) if " not met" in e]
         assert len(reasons) == len(set(reasons)), reasons
+
+
+def test_a_table_lookup_names_the_facts_of_its_own_level() -> None:
+    """Two levels, each an osteoporotic fracture: the why-not of Cigna's
+    malignant imaging at T8 names the fracture at T8 (it named the fracture at
+    C1, the reason of the first level kept for the same failed lookup)."""
+    case = read_case(
+        "procedure(vertebroplasty). pain_severity(severe). hospitalized_for_pain.\n"
+        "target(c1). fracture(c1, osteoporotic). onset_days(c1, 30).\n"
+        "target(t8). fracture(t8, osteoporotic). onset_days(t8, 30).\n",
+        "two_levels.lp",
+    )
+    determinations, explanations = determine_and_explain(case, policies=["cigna_cmm607"])
+    levels = json.loads(to_json(case, determinations, explanations))["determinations"][0]["levels"]
+    for level in levels:
+        reasons = [
+            unmet["reason"]
+            for unmet in level["unmet"]
+            if unmet["condition"] == "CMM-607.2.malignant.imaging"
+        ]
+        here = level["level"].upper()
+        other = "T8" if here == "C1" else "C1"
+        assert reasons, here
+        assert all(f"fracture at {here}" in r for r in reasons), reasons
+        assert not any(f"fracture at {other}" in r for r in reasons), reasons

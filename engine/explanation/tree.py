@@ -164,7 +164,7 @@ class _Model:
         self.words: dict[Term, str] = {}  # atoms in words, each worded once
         self.derivations: dict[tuple[Term, _Served], Step | None] = {}
         self.failures: dict[tuple[str, Term, int, _Served], Failure | None] = {}
-        self.reasons: dict[tuple[str, int, Term, int, _Served], _Because] = {}
+        self.reasons: dict[tuple[str, int, Term, int, _Served, tuple[str, ...]], _Because] = {}
         # fired/3 by the text of the head: (rule id, bindings); read on demand.
         self._fired_symbols: dict[str, list[tuple[str, clingo.Symbol]]] = defaultdict(list)
         self._fired: dict[str, list[tuple[TrackedRule, Binding, str]]] = {}
@@ -648,17 +648,29 @@ class _Site(NamedTuple):
 
 
 def _because_once(model: _Model, site: _Site) -> _Because:
-    """_because, once per failed atom: the reason an atom failed depends only
-    on the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times)."""
+    """_because, once per failed atom: the reason an atom failed depends on
+    the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times),
+    and for a negation or a table lookup on the bindings that reached it too."""
     literal = site.rule.body[site.position]
     if literal.kind != "atom" or literal.atom is None:
         return _because(model, site)
     pattern = instantiate(literal.atom, _shared([b for b, _ in site.at]))
-    key = (site.rule.source, site.position, pattern, site.depth, site.here)
+    reads = literal.negated or _reads_bindings(model, pattern)
+    bound = tuple(printed for _, printed in site.at) if reads else ()
+    key = (site.rule.source, site.position, pattern, site.depth, site.here, bound)
     found = model.reasons.get(key)
     if found is None:
         found = model.reasons[key] = _because(model, site)
     return found
+
+
+def _reads_bindings(model: _Model, pattern: Term) -> bool:
+    """Whether the reason an atom failed names the case facts before it in its
+    rule, not the atom alone: a lookup in a table of the knowledge base
+    ('the record states fracture at T8, cause: osteoporotic'), whose atom
+    (`malignant(osteoporotic)`) is the same at every level."""
+    name = str(pattern[1])
+    return (name, len(pattern[2])) not in BY_SIGNATURE and name not in model.tracking.checked
 
 
 # How deep "why not" descends into the concepts of concepts.lp.
