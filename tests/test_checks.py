@@ -101,6 +101,7 @@ def test_durations_and_dates_come_from_the_policies() -> None:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_cases_of_the_space_are_valid_case_files() -> None:
     """The first cases the generator enumerates all pass case validation."""
     control = clingo.Control(["--warn=none", "--opt-mode=ignore", "--models=200", "-c", "levels=2"])

@@ -63,6 +63,7 @@ def _relaxed(grounded: GroundedKnowledgeBase, case: Case) -> Relaxed:
     return relaxed
 
 
+@pytest.mark.slow
 def test_every_level_the_search_completes_is_completable(grounded: GroundedKnowledgeBase) -> None:
     narrowed = 0
     for case in _cases():
