@@ -12,7 +12,7 @@ each kind is searched; its sets are renamed for the rest.
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 
 import clingo
 
@@ -35,6 +35,14 @@ def level_kinds(case: Case, kb: KnowledgeBase, policies: list[str]) -> dict[str,
         level: (level if level in named else None, places.get(level), pictures.get(level))
         for level in case.targets
     }
+
+
+def first_of_each_kind(levels: Iterable[str], kinds: Mapping[str, Hashable]) -> list[str]:
+    """The first of the levels of each kind (a level without a kind is its own)."""
+    firsts: dict[Hashable, str] = {}
+    for level in levels:
+        firsts.setdefault(kinds.get(level, level), level)
+    return list(firsts.values())
 
 
 def renamed(symbol: clingo.Symbol, old: clingo.Symbol, new: clingo.Symbol) -> clingo.Symbol:

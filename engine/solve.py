@@ -17,6 +17,7 @@ from clingo import ast
 
 from engine.errors import KnowledgeBaseError
 
+
 class Messages:
     """clingo's messages for one Control, kept to explain a failure: our words
     first, clingo's after."""
