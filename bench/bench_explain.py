@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,31 +66,27 @@ def median_ms(action: object, runs: int) -> float:
 
 
 def thirty_levels(directory: Path) -> Path:
-    """A request of 30 target levels (C1 to S5), each an acute osteoporotic fracture."""
-    levels = LEVELS.members[:30]
-    lines = ["procedure(vertebroplasty).", "pain_severity(severe).", "hospitalized_for_pain."]
-    for level in levels:
-        lines.append(
-            f"target({level}). fracture({level}, osteoporotic). onset_days({level}, 30). "
-            f"imaging({level}, mri_edema). pain_concordant({level})."
-        )
-    path = directory / "thirty_levels.lp"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    """A request of 30 target levels (C1 to S5), each an acute osteoporotic
+    fracture of 30 days: the levels of each region and named range are alike
+    (engine.level_symmetry)."""
+    return _thirty(directory / "thirty_levels.lp", lambda _: 30)
 
 
 def thirty_distinct_levels(directory: Path) -> Path:
     """The 30-level request with the symptom onset one day apart from level to
-    level (1 to 30 days): no two levels alike (engine.level_symmetry), so each
-    is explained on its own."""
+    level (1 to 30 days): no two levels alike, so each is explained on its own."""
+    return _thirty(directory / "thirty_distinct_levels.lp", lambda number: number)
+
+
+def _thirty(path: Path, onset_days: Callable[[int], int]) -> Path:
     levels = LEVELS.members[:30]
     lines = ["procedure(vertebroplasty).", "pain_severity(severe).", "hospitalized_for_pain."]
-    for days, level in enumerate(levels, start=1):
+    for number, level in enumerate(levels, start=1):
         lines.append(
-            f"target({level}). fracture({level}, osteoporotic). onset_days({level}, {days}). "
+            f"target({level}). fracture({level}, osteoporotic). "
+            f"onset_days({level}, {onset_days(number)}). "
             f"imaging({level}, mri_edema). pain_concordant({level})."
         )
-    path = directory / "thirty_distinct_levels.lp"
     path.write_text("\n".join(lines) + "\n")
     return path
 

@@ -16,8 +16,10 @@ from collections.abc import Hashable, Iterable, Mapping
 
 import clingo
 
+from engine import dependencies
 from engine.case import Case
 from engine.dependencies import names_used
+from engine.explanation.cache import cached
 from engine.knowledge_base import PROLOGUE, KnowledgeBase
 from engine.solve import solve_once
 from engine.vocabulary import PREDICATES
@@ -82,5 +84,6 @@ def _places(prologue: str) -> dict[str, frozenset[clingo.Symbol]]:
 
 @functools.cache
 def _names(path: str) -> frozenset[str]:
-    """The names a policy file's rules use, read once per process."""
-    return frozenset(names_used(path))
+    """The names a policy file's rules use, read once (reading the rules costs
+    more than an explained one-level query's walk: kept between runs too)."""
+    return cached("names", [path, dependencies.__file__], lambda: frozenset(names_used(path)))

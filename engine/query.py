@@ -66,7 +66,7 @@ def determine_and_explain(
     solver = Solver(kb.files(chosen), case.program())
     determinations, _ = decide(case, kb, solver, closed_world=closed_world)
     tracking = track(kb, chosen)
-    kinds = level_kinds(case, kb, chosen) if alike_once else {}
+    kinds = level_kinds(case, kb, chosen) if alike_once and len(case.targets) > 1 else {}
     explained = explained_levels(first_of_each_kind(case.targets, kinds))
     solver.extend(TRACKING_PART, tracking.program + explained)
     try:
