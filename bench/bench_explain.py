@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,15 +66,27 @@ def median_ms(action: object, runs: int) -> float:
 
 
 def thirty_levels(directory: Path) -> Path:
-    """A request of 30 target levels (C1 to S5), each an acute osteoporotic fracture."""
+    """A request of 30 target levels (C1 to S5), each an acute osteoporotic
+    fracture of 30 days: the levels of each region and named range are alike
+    (engine.level_symmetry)."""
+    return _thirty(directory / "thirty_levels.lp", lambda _: 30)
+
+
+def thirty_distinct_levels(directory: Path) -> Path:
+    """The 30-level request with the symptom onset one day apart from level to
+    level (1 to 30 days): no two levels alike, so each is explained on its own."""
+    return _thirty(directory / "thirty_distinct_levels.lp", lambda number: number)
+
+
+def _thirty(path: Path, onset_days: Callable[[int], int]) -> Path:
     levels = LEVELS.members[:30]
     lines = ["procedure(vertebroplasty).", "pain_severity(severe).", "hospitalized_for_pain."]
-    for level in levels:
+    for number, level in enumerate(levels, start=1):
         lines.append(
-            f"target({level}). fracture({level}, osteoporotic). onset_days({level}, 30). "
+            f"target({level}). fracture({level}, osteoporotic). "
+            f"onset_days({level}, {onset_days(number)}). "
             f"imaging({level}, mri_edema). pain_concordant({level})."
         )
-    path = directory / "thirty_levels.lp"
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -161,8 +174,9 @@ def in_process(runs: int, cases: list[Path]) -> None:
 def _phases_once(case: Case, kb: KnowledgeBase) -> dict[str, float]:
     """CPU time (ms) of each phase of one explained query, as
     engine.query.determine_and_explain runs them, and of the two renderings."""
-    from engine.explanation.tracking import TRACKING_PART, track
+    from engine.explanation.tracking import TRACKING_PART, explained_levels, track
     from engine.explanation.tree import explain_answer
+    from engine.level_symmetry import first_of_each_kind, level_kinds
     from engine.query import decide
     from engine.solve import Solver
 
@@ -173,11 +187,13 @@ def _phases_once(case: Case, kb: KnowledgeBase) -> dict[str, float]:
     determinations, _ = decide(case, kb, solver)
     times.append(clock())
     tracking = track(kb, policies)
-    solver.extend(TRACKING_PART, tracking.program)
+    kinds = level_kinds(case, kb, policies)
+    explained = explained_levels(first_of_each_kind(case.targets, kinds))
+    solver.extend(TRACKING_PART, tracking.program + explained)
     times.append(clock())
     atoms = solver.last_model([]) or []
     times.append(clock())
-    explanations = explain_answer(atoms, case, tracking, determinations)
+    explanations = explain_answer(atoms, case, tracking, determinations, kinds)
     times.append(clock())
     to_text(case, determinations, explanations)
     times.append(clock())
@@ -186,7 +202,8 @@ def _phases_once(case: Case, kb: KnowledgeBase) -> dict[str, float]:
     return {name: (times[i + 1] - times[i]) * 1000 for i, name in enumerate(PHASES)}
 
 
-# decide: as a plain query; ground: the tracking rules (parse included); solve:
+# decide: as a plain query; ground: the tracking rules (parse included, and
+# which levels are alike: engine.level_symmetry); solve:
 # once more, with them; explain: read the atoms and walk the failures and
 # derivations (engine.explanation.tree); text, json: the two renderings.
 PHASES = ("decide", "ground", "solve", "explain", "text", "json")
@@ -284,7 +301,7 @@ def main() -> None:
     parser.add_argument("--xclingo", default="", help="path of an xclingo executable")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        cases = [*EXAMPLES, thirty_levels(Path(folder))]
+        cases = [*EXAMPLES, thirty_levels(Path(folder)), thirty_distinct_levels(Path(folder))]
         end_to_end(args.runs, cases)
         in_process(args.runs, cases)
         phases(args.runs, cases)

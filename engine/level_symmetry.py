@@ -12,12 +12,14 @@ each kind is searched; its sets are renamed for the rest.
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 
 import clingo
 
+from engine import dependencies
 from engine.case import Case
 from engine.dependencies import names_used
+from engine.explanation.cache import cached
 from engine.knowledge_base import PROLOGUE, KnowledgeBase
 from engine.solve import solve_once
 from engine.vocabulary import PREDICATES
@@ -35,6 +37,14 @@ def level_kinds(case: Case, kb: KnowledgeBase, policies: list[str]) -> dict[str,
         level: (level if level in named else None, places.get(level), pictures.get(level))
         for level in case.targets
     }
+
+
+def first_of_each_kind(levels: Iterable[str], kinds: Mapping[str, Hashable]) -> list[str]:
+    """The first of the levels of each kind (a level without a kind is its own)."""
+    firsts: dict[Hashable, str] = {}
+    for level in levels:
+        firsts.setdefault(kinds.get(level, level), level)
+    return list(firsts.values())
 
 
 def renamed(symbol: clingo.Symbol, old: clingo.Symbol, new: clingo.Symbol) -> clingo.Symbol:
@@ -74,5 +84,6 @@ def _places(prologue: str) -> dict[str, frozenset[clingo.Symbol]]:
 
 @functools.cache
 def _names(path: str) -> frozenset[str]:
-    """The names a policy file's rules use, read once per process."""
-    return frozenset(names_used(path))
+    """The names a policy file's rules use, read once (reading the rules costs
+    more than an explained one-level query's walk: kept between runs too)."""
+    return cached("names", [path, dependencies.__file__], lambda: frozenset(names_used(path)))

@@ -46,21 +46,34 @@ def determine_and_explain(
     policies: Sequence[str] | None = None,
     *,
     closed_world: bool = False,
+    alike_once: bool = True,
 ) -> tuple[list[Determination], list[Explanation]]:
     """Determinations and their explanations. The determinations are those of
     a plain query (decided without the tracking rules, which would slow every
     solve of the decision); the tracking rules are then grounded as a further
-    part of the same Control, on the program as decided, and solved once."""
-    from engine.explanation.tracking import TRACKING_PART, track
-    from engine.explanation.tree import explain_answer
+    part of the same Control, on the program as decided, and solved once.
+    Levels alike (engine.level_symmetry) are explained once: the tracking
+    rules start at the first level of each kind only, and the others' are its
+    explanation renamed; with `alike_once` False (or when a level's cannot be
+    renamed), each level is tracked and walked on its own. The
+    explanations are the same."""
+    from engine.explanation.tracking import TRACKING_PART, explained_levels, track
+    from engine.explanation.tree import NotAlike, explain_answer
+    from engine.level_symmetry import first_of_each_kind, level_kinds
 
     kb = kb or KnowledgeBase()
     chosen = _chosen(kb, policies)
     solver = Solver(kb.files(chosen), case.program())
     determinations, _ = decide(case, kb, solver, closed_world=closed_world)
     tracking = track(kb, chosen)
-    solver.extend(TRACKING_PART, tracking.program)
-    return determinations, explain_answer(_answer(solver), case, tracking, determinations)
+    kinds = level_kinds(case, kb, chosen) if alike_once and len(case.targets) > 1 else {}
+    explained = explained_levels(first_of_each_kind(case.targets, kinds))
+    solver.extend(TRACKING_PART, tracking.program + explained)
+    try:
+        explanations = explain_answer(_answer(solver), case, tracking, determinations, kinds)
+    except NotAlike:  # each level walked on its own, its tracking rules grounded
+        return determine_and_explain(case, kb, chosen, closed_world=closed_world, alike_once=False)
+    return determinations, explanations
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

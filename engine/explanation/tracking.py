@@ -26,7 +26,8 @@ why not (the policy rules and the concepts they read):
         is the deepest K a binding reached. Literals are taken in a safe
         order (a literal after those that bind its variables), aggregates and
         comparisons like any other: clingo evaluates them. Labelled rules
-        start at the case's target levels (an indication or a condition of
+        start at the target levels explained (explained_level/1: the first
+        of each kind of alike levels, engine.level_symmetry; an indication or a condition of
         one only where the policy decided the level short of medically
         necessary: the tracking rules are grounded after the decision), and
         a rule that asks for a procedure (requested/1) only when the request
@@ -40,7 +41,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from engine.determination import MEDICALLY_NECESSARY
@@ -72,6 +73,9 @@ _PASSES = "passes"
 LABELLED = ("met", "indication", "exclusion")
 # The program part the tracking rules are grounded in, after the decision.
 TRACKING_PART = "tracking"
+# The target levels whose why not is tracked (explained_level/1 facts given
+# with the program): the first of each kind of alike levels, or every one.
+EXPLAINED_LEVEL = "explained_level"
 
 # What the explanation reads of the answer set (the epilogue shows the rest).
 SHOWN = (
@@ -148,6 +152,11 @@ class Tracking(NamedTuple):
     def role(self, policy: str, criterion: str) -> str:
         found = self.criteria.get((policy, criterion))
         return found.role if found is not None else ""
+
+
+def explained_levels(levels: Iterable[str]) -> str:
+    """The facts that start the why not of labelled rules at these levels."""
+    return "".join(f"{EXPLAINED_LEVEL}({level}).\n" for level in levels)
 
 
 def track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
@@ -482,7 +491,7 @@ def _start(rule: TrackedRule) -> str:
     if rule.id != rule.source:
         return f'{_DEMAND}("{rule.id}",{_tuple(rule.demand)})'
     level = rule.level_variable
-    guards = [f"target({level})"] if level else []
+    guards = [f"target({level})", f"{EXPLAINED_LEVEL}({level})"] if level else []
     if level and rule.head_name in _SHORT_ONLY:
         policy = show(rule.head[2][0])
         guards.append(f"not level_status({policy},{level},{MEDICALLY_NECESSARY})")

@@ -25,7 +25,7 @@ clingo decides what holds, this module only reads those atoms and words them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from typing import NamedTuple
 
 import clingo
@@ -33,6 +33,7 @@ import clingo
 from engine.case import Case
 from engine.dependencies import Dependencies
 from engine.determination import MEDICALLY_NECESSARY, Determination
+from engine.explanation.renaming import LevelRename, NamesOtherLevel
 from engine.explanation.tracking import (
     FAILED,
     FIRED,
@@ -40,6 +41,7 @@ from engine.explanation.tracking import (
     WITNESS,
     TrackedRule,
     Tracking,
+    explained_levels,
     track,
 )
 from engine.knowledge_base import KnowledgeBase
@@ -322,7 +324,8 @@ def explain(
 ) -> list[Explanation]:
     """The explanation of each determination, in the same order (one more solve)."""
     tracking = track(kb, policies)
-    solver = Solver(kb.files(policies), case.program() + tracking.program)
+    program = case.program() + tracking.program + explained_levels(case.targets)
+    solver = Solver(kb.files(policies), program)
     return explain_answer(solver.last_model([]) or [], case, tracking, determinations)
 
 
@@ -331,31 +334,124 @@ def explain_answer(
     case: Case,
     tracking: Tracking,
     determinations: list[Determination],
+    kinds: Mapping[str, Hashable] | None = None,
 ) -> list[Explanation]:
-    """Explanations from an answer set solved with the tracking rules."""
+    """Explanations from an answer set solved with the tracking rules. With the
+    levels' kinds (engine.level_symmetry.level_kinds), the first level of each
+    kind is explained and the others alike are that explanation with the two
+    levels' names swapped (NotAlike if one cannot be); without, every level is
+    explained on its own."""
     model = _Model(atoms, case, tracking)
-    return [_explain_policy(model, d) for d in determinations]
+    return [_explain_policy(model, d, kinds or {}) for d in determinations]
 
 
 def _constant(name: str) -> Term:
     return ("fun", name, (), True)
 
 
-def _explain_policy(model: _Model, determination: Determination) -> Explanation:
+def _explain_policy(
+    model: _Model, determination: Determination, kinds: Mapping[str, Hashable]
+) -> Explanation:
     policy = _constant(determination.policy.id)
     request_why = None
     if not determination.levels:
         overall = ("fun", "overall", (policy, _constant(determination.status)), True)
         deciding = next(iter(determination.request_decided_by), None)
         request_why = _derive(model, overall, set(), _Served(policy_id(policy), deciding))
-    levels = tuple(
-        _explain_level(model, determination, level.level, level.status)
-        for level in determination.levels.values()
-    )
+    levels = tuple(_explain_levels(model, determination, kinds))
     locations = model.locations()
     return Explanation(
         determination.policy.id, determination.status, request_why, levels, locations, model.tables
     )
+
+
+def _explain_levels(
+    model: _Model, determination: Determination, kinds: Mapping[str, Hashable]
+) -> Iterator[LevelExplanation]:
+    """Each level's explanation, in order: the first level of each kind is
+    walked (the tracking rules started there: explained_level/1), the others
+    are its explanation with the level renamed; NotAlike when that cannot be
+    (engine.explanation.renaming)."""
+    first_of_kind: dict[Hashable, LevelExplanation] = {}
+    targets = list(determination.levels)
+    for level in determination.levels.values():
+        kind = kinds.get(level.level, level.level)
+        first = first_of_kind.get(kind)
+        if first is None:
+            first = first_of_kind[kind] = _explain_level(
+                model, determination, level.level, level.status
+            )
+            yield first
+            continue
+        rename = LevelRename(first.level, level.level, targets)
+        renamed = _Alike(model, determination.policy.id, rename).level(first)
+        if renamed is None or first.status != level.status:
+            raise NotAlike(level.level)
+        yield renamed
+
+
+class NotAlike(Exception):
+    """A level is not explained as the first of its kind is (its explanation
+    names other levels, or its status differs): explain each level on its own."""
+
+
+class _Alike(NamedTuple):
+    """An explanation of one level made that of an alike level: the names
+    swapped, except where the knowledge base's facts about the level differ
+    (its index in level/3: those derivations are read again at the level)."""
+
+    model: _Model
+    policy: str
+    rename: LevelRename
+
+    def level(self, first: LevelExplanation) -> LevelExplanation | None:
+        """The alike level's explanation, or None when the first's names
+        another target level."""
+        try:
+            return LevelExplanation(
+                self.rename.text(first.level),
+                first.status,
+                first.fired,
+                self.step(first.why) if first.why is not None else None,
+                tuple(self.failure(failure) for failure in first.why_not),
+                tuple(self.absent(absent) for absent in first.assumed_absent),
+            )
+        except NamesOtherLevel:
+            return None
+
+    def step(self, step: Step) -> Step:
+        """The step at the other level; one deriving an atom that names no
+        level (addressed(P)) is derived once for every level (_derive): kept."""
+        rename = self.rename
+        if not rename.names_level(step.atom):
+            return step
+        if any(use.kind == "kb" and rename.names_renamed(use.literal) for use in step.uses):
+            return self._derived_again(step)
+        uses = tuple(Use(rename.text(use.literal), use.kind) for use in step.uses)
+        children = tuple(self.step(child) for child in step.children)
+        return step._replace(atom=rename.text(step.atom), uses=uses, children=children)
+
+    def _derived_again(self, step: Step) -> Step:
+        atom = of_symbol(clingo.parse_term(self.rename.text(step.atom)))
+        found = _derive(self.model, atom, set(), _Served(self.policy, step.criterion))
+        if found is None:
+            raise NamesOtherLevel(step.atom)  # not derived there: not alike after all
+        return found
+
+    def failure(self, failure: Failure) -> Failure:
+        rename = self.rename
+        return failure._replace(
+            condition=rename.text(failure.condition),
+            facts=rename.texts(failure.facts),
+            reason=rename.text(failure.reason),
+            inner=tuple(self.failure(inner) for inner in failure.inner),
+        )
+
+    def absent(self, absent: Absent) -> Absent:
+        rename = self.rename
+        return absent._replace(
+            looked_for=rename.text(absent.looked_for), reading=rename.text(absent.reading)
+        )
 
 
 def _explain_level(
@@ -649,28 +745,31 @@ class _Site(NamedTuple):
 
 def _because_once(model: _Model, site: _Site) -> _Because:
     """_because, once per failed atom: the reason an atom failed depends on
-    the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times),
-    and for a negation or a table lookup on the bindings that reached it too."""
+    the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times)
+    and, for a negation or a fact of the knowledge base, on the bindings that
+    reached it."""
     literal = site.rule.body[site.position]
     if literal.kind != "atom" or literal.atom is None:
         return _because(model, site)
     pattern = instantiate(literal.atom, _shared([b for b, _ in site.at]))
-    reads = literal.negated or _reads_bindings(model, pattern)
-    bound = tuple(printed for _, printed in site.at) if reads else ()
-    key = (site.rule.source, site.position, pattern, site.depth, site.here, bound)
+    reached = _bindings_read(model, site, pattern)
+    key = (site.rule.source, site.position, pattern, site.depth, site.here, reached)
     found = model.reasons.get(key)
     if found is None:
         found = model.reasons[key] = _because(model, site)
     return found
 
 
-def _reads_bindings(model: _Model, pattern: Term) -> bool:
-    """Whether the reason an atom failed names the case facts before it in its
-    rule, not the atom alone: a lookup in a table of the knowledge base
-    ('the record states fracture at T8, cause: osteoporotic'), whose atom
-    (`malignant(osteoporotic)`) is the same at every level."""
+def _bindings_read(model: _Model, site: _Site, pattern: Term) -> tuple[str, ...]:
+    """The bindings (as printed) a reason reads besides the atom: a failed fact
+    of the knowledge base (`lesion_kind(osteoporotic)`) is worded with the case
+    facts behind the earlier literals (_facts_before), which are the level's."""
     name = str(pattern[1])
-    return (name, len(pattern[2])) not in BY_SIGNATURE and name not in model.tracking.checked
+    if site.rule.body[site.position].negated:  # its witnesses are the bindings'
+        return tuple(printed for _, printed in site.at)
+    if (name, len(pattern[2])) in BY_SIGNATURE or name in model.tracking.checked:
+        return ()
+    return tuple(printed for _, printed in site.at)
 
 
 # How deep "why not" descends into the concepts of concepts.lp.
