@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import clingo
 
     from engine.completion import MissingByLevel
-    from engine.explanation.tree import Explanation
+    from engine.explanation.model import Explanation
 
 
 def determine(

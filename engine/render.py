@@ -25,7 +25,7 @@ from engine.headline import (
 from engine.wording import date_words, item_words, or_list, period_words, status_words, wrapped
 
 if TYPE_CHECKING:
-    from engine.explanation.tree import Explanation, LevelExplanation
+    from engine.explanation.model import Explanation, LevelExplanation
 
 
 def _citation(criterion: Criterion) -> dict[str, str]:

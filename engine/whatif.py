@@ -13,7 +13,7 @@ from engine.render import level_summary
 from engine.wording import status_words, wrapped
 
 if TYPE_CHECKING:
-    from engine.explanation.tree import Explanation
+    from engine.explanation.model import Explanation
 
 
 class Change(NamedTuple):

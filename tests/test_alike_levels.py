@@ -11,7 +11,7 @@ import pytest
 import engine.explanation.tree as tree
 from engine.case import Case, read_case
 from engine.determination import Determination
-from engine.explanation.tree import Explanation
+from engine.explanation.model import Explanation, Failure
 from engine.knowledge_base import KnowledgeBase
 from engine.level_symmetry import level_kinds
 from engine.query import determine_and_explain
@@ -122,5 +122,5 @@ def test_a_reason_cites_the_facts_of_its_own_level() -> None:
     assert cited > 0
 
 
-def _leaves(failures: tuple[tree.Failure, ...]) -> list[tree.Failure]:
+def _leaves(failures: tuple[Failure, ...]) -> list[Failure]:
     return [leaf for f in failures for leaf in ([f] if not f.inner else _leaves(f.inner))]

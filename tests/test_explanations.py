@@ -9,8 +9,8 @@ import pytest
 
 from engine.case import read_case, read_case_file
 from engine.determination import Determination
+from engine.explanation.model import Explanation, Step
 from engine.explanation.tracking import track
-from engine.explanation.tree import Explanation, Step
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine, determine_and_explain
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.case import read_case, read_case_file
-from engine.explanation.tree import Failure, Step
+from engine.explanation.model import Failure, Step
 from engine.query import determine_and_explain
 from engine.rules import Catalogue, read_catalogue
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.case import read_case
+from engine.explanation.model import Failure
 from engine.explanation.tracking import track
-from engine.explanation.tree import Failure
 from engine.interpretations import read_file_notes
 from engine.knowledge_base import KnowledgeBase
 from engine.query import determine_and_explain

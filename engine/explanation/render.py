@@ -13,15 +13,9 @@ from typing import Any
 
 import clingo
 
-from engine.explanation.tree import (
-    NEEDS,
-    Absent,
-    Explanation,
-    Failure,
-    LevelExplanation,
-    Step,
-    case_facts_of,
-)
+from engine.explanation.model import Absent, Explanation, Failure, LevelExplanation, Step
+from engine.explanation.why import case_facts_of
+from engine.explanation.why_not import NEEDS
 from engine.wording import Tables, fact_words, status_words, wrapped
 
 INDENT = "  "

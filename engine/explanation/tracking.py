@@ -478,7 +478,7 @@ def _after(rule: TrackedRule, renamed: list[Term | None], step: int) -> str:
 
 
 # Labelled heads whose why not is read only at the levels the policy finds
-# short of medically necessary (engine.explanation.tree: the unmet indications);
+# short of medically necessary (engine.explanation.why_not: the unmet indications);
 # an exclusion's is read at every level (the exclusions assumed absent).
 _SHORT_ONLY = ("met", "indication")
 
@@ -600,7 +600,7 @@ def _demand(
     return copy, f'{_DEMAND}("{copy_id}",{values}) :- {condition}.'
 
 
-# The epilogue's atoms an explanation derives (engine.explanation.tree).
+# The epilogue's atoms an explanation derives (engine.explanation.why).
 EXPLAINED = ("level_status", "overall")
 
 

@@ -1,0 +1,50 @@
+"""Assumed absent: the exclusions of a policy that did not apply because
+what they look for is not in the record (a closed fact not stated, or an
+item not documented)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.explanation.answer import TrackedAnswer
+from engine.explanation.model import Absent, Served
+from engine.explanation.why_not import (
+    MAX_DEPTH,
+    at_level,
+    criteria_holding,
+    policy_rules,
+    rule_failure,
+)
+from engine.rule_reader import Term
+
+# --- Assumed absent ------------------------------------------------------------------
+
+
+def assumed_absent(model: TrackedAnswer, policy_id: str, level: Term) -> Iterator[Absent]:
+    """Exclusions of the policy that did not apply because what they look for is
+    not in the record: a closed fact not stated (absent), or a documentation
+    item not documented. Exclusions that do not apply for other reasons (the
+    procedure, the level, a threshold, a fact stated otherwise) are not listed."""
+    applied = criteria_holding(model, "exclusion", 4, policy_id, level)
+    served = Served(policy_id, None)
+    for criterion, rules in sorted(policy_rules(model, policy_id, "exclusion").items()):
+        if ("str", criterion) in applied:
+            continue
+        for rule in rules:
+            failure = rule_failure(model, rule, at_level(rule, level), MAX_DEPTH, served)
+            if failure is None or failure.reading not in ("not_stated", "not_documented"):
+                continue
+            reading = failure.reason.split(": ", 1)[-1]
+            taken = (
+                "not stated, taken as absent"
+                if failure.reading == "not_stated"
+                else ("not documented, taken as absent")
+            )
+            yield Absent(
+                criterion,
+                failure.citation,
+                rule.id,
+                rule.location,
+                failure.condition,
+                f"{reading} ({taken})",
+            )

@@ -1,0 +1,270 @@
+"""The tracked answer set (engine.explanation.tracking's atoms) as the
+explanation reads it: atoms by predicate, rule instances by the head they
+derived, the first failed literal of each rule by its bindings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import clingo
+
+from engine.case import Case
+from engine.explanation.model import Because, Failure, Served, Step
+from engine.explanation.tracking import (
+    FAILED,
+    FIRED,
+    FIRED_USE,
+    WITNESS,
+    TrackedRule,
+    Tracking,
+)
+from engine.rule_reader import (
+    Binding,
+    Term,
+    of_symbol,
+    show,
+)
+from engine.vocabulary import LEVELS
+from engine.wording import TABLES, Tables, tables_from
+
+# --- The model -------------------------------------------------------------------
+
+
+_LABELLED = ("met", "indication", "exclusion", "otherwise")
+
+# A failure of a rule: (body position, bindings before it, the bindings as printed).
+_Failed = tuple[int, Binding, str]
+
+
+def _start_names(rule: TrackedRule) -> tuple[str, ...]:
+    """The head variables every failure of the rule binds (where it starts)."""
+    return rule.demand or ((rule.level_variable,) if rule.level_variable else ())
+
+
+def _start_values(rule: TrackedRule, wanted: Term) -> tuple[Term, ...] | None:
+    """The values `wanted` gives the rule's start variables, None if it leaves one open."""
+    names = _start_names(rule)
+    if not names:
+        return None
+    values = {}
+    for head, value in zip(rule.head[2], wanted[2], strict=False):
+        if head[0] == "var" and head[1] in names:
+            values[str(head[1])] = value
+    found = tuple(values.get(name, ("var", name)) for name in names)
+    return None if any(v[0] == "var" or not is_ground(v) for v in found) else found
+
+
+class TrackedAnswer:
+    """The tracked answer set: atoms by predicate, rule instances by the head
+    they derived, and the first failed literal of each rule by its bindings.
+
+    Atoms arrive as clingo symbols and are read into terms only when asked for.
+    """
+
+    def __init__(self, atoms: list[clingo.Symbol], case: Case, tracking: Tracking) -> None:
+        self.tracking = tracking
+        self._symbols: dict[str, list[clingo.Symbol]] = defaultdict(list)
+        self._by_signature: dict[tuple[str, int, bool], list[Term]] = {}
+        self._fired_by_policy: dict[str, list[tuple[Term, TrackedRule]]] | None = None
+        self._locations: dict[str, str] | None = None
+        self.words: dict[Term, str] = {}  # atoms in words, each worded once
+        self.derivations: dict[tuple[Term, Served], Step | None] = {}
+        self.failures: dict[tuple[str, Term, int, Served], Failure | None] = {}
+        self.reasons: dict[tuple[str, int, Term, int, Served, tuple[str, ...]], Because] = {}
+        # fired/3 by the text of the head: (rule id, bindings); read on demand.
+        self._fired_symbols: dict[str, list[tuple[str, clingo.Symbol]]] = defaultdict(list)
+        self._fired: dict[str, list[tuple[TrackedRule, Binding, str]]] = {}
+        self._heads: dict[str, clingo.Symbol] = {}
+        # fired_use/5, failed/3, failed_witness/4 by what they are looked up by.
+        self._uses: dict[tuple[str, str, str, int], list[clingo.Symbol]] = defaultdict(list)
+        self._failed: dict[str, list[tuple[int, clingo.Symbol]]] = defaultdict(list)
+        self._witnesses: dict[tuple[str, int, str], list[clingo.Symbol]] = defaultdict(list)
+        self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[_Failed]]] = {}
+        self._failed_for: dict[tuple[str, Term], list[_Failed]] = {}
+        self._demanded: dict[tuple[str, Term], TrackedRule] = {}
+        for symbol in atoms:
+            self._add(symbol)
+        self.tables = self._tables()
+        self.case_facts = {of_symbol(fact.symbol) for fact in case.facts}
+        # The case facts in a fixed order (by their text), read once.
+        self.ordered_facts = sorted(self.case_facts, key=show)
+        self.fact_terms = {show(fact): fact for fact in self.ordered_facts}
+        self.rules_by_head: dict[str, list[TrackedRule]] = defaultdict(list)
+        for rule in tracking.rules.values():
+            self.rules_by_head[rule.head_name].append(rule)
+
+    def _add(self, symbol: clingo.Symbol) -> None:
+        name = symbol.name
+        if name == FIRED:
+            rule_id, head, bindings = symbol.arguments
+            text = str(head)
+            self._fired_symbols[text].append((rule_id.string, bindings))
+            self._heads.setdefault(text, head)
+        elif name == FIRED_USE:
+            rule_id, head, bindings, position, atom = symbol.arguments
+            key = (rule_id.string, str(head), str(bindings), position.number)
+            self._uses[key].append(atom)
+        elif name == FAILED:
+            rule_id, position, bindings = symbol.arguments
+            self._failed[rule_id.string].append((position.number, bindings))
+        elif name == WITNESS:
+            rule_id, position, bindings, atom = symbol.arguments
+            self._witnesses[(rule_id.string, position.number, str(bindings))].append(atom)
+        else:
+            self._symbols[name.lstrip("-")].append(symbol)
+
+    def has_fired(self, atom: Term) -> bool:
+        return show(atom) in self._fired_symbols
+
+    def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding, str]]:
+        """The rule instances that derived an atom (rule, bindings, bindings as
+        clingo prints them), in a fixed order."""
+        head = show(atom)
+        found = self._fired.get(head)
+        if found is None:
+            found = []
+            for rule_id, values in self._fired_symbols.get(head, []):
+                rule = self.tracking.rules[rule_id]
+                bound = of_symbol(values)[2]
+                binding = dict(zip(rule.variables, bound, strict=True))
+                found.append((rule, binding, str(values)))
+            found.sort(key=lambda item: (item[0].id, item[2]))
+            self._fired[head] = found
+        return found
+
+    def uses(self, rule: TrackedRule, head: Term, bindings: str, position: int) -> list[Term]:
+        """The atoms a body literal stood for in a fired instance (fired_use/5)."""
+        found = self._uses.get((rule.id, show(head), bindings, position + 1), [])
+        return sorted((of_symbol(s) for s in found), key=show)
+
+    def demanded(self, rule: TrackedRule, wanted: Term) -> TrackedRule:
+        """Tracking.demanded, once per rule and head."""
+        key = (rule.id, wanted)
+        found = self._demanded.get(key)
+        if found is None:
+            found = self._demanded[key] = self.tracking.demanded(rule, wanted)
+        return found
+
+    def failed(self, rule: TrackedRule, wanted: Term) -> list[_Failed]:
+        """Where the rule failed for heads like `wanted`: (body position, bindings
+        before it, as printed) of the failures whose head can be `wanted`, read
+        once per rule and indexed by the values of the head variables every
+        failure binds (the level, the demand), then kept per head."""
+        key = (rule.id, wanted)
+        found = self._failed_for.get(key)
+        if found is None:
+            index = self._failed_index.get(rule.id)
+            if index is None:
+                index = self._failed_index[rule.id] = self._index_failed(rule)
+            found = self._failed_for[key] = [
+                failure
+                for failure in index.get(_start_values(rule, wanted), [])
+                if head_compatible(rule.head, failure[1], wanted)
+            ]
+        return found
+
+    def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[_Failed]]:
+        index: dict[tuple[Term, ...] | None, list[_Failed]] = defaultdict(list)
+        for position, values in self._failed.get(rule.id, []):
+            names = rule.bound_before[position - 1]
+            bound = dict(zip(names, of_symbol(values)[2], strict=True))
+            failure = (position - 1, bound, str(values))
+            start = _start_names(rule)
+            key = tuple(bound[n] for n in start) if start else None
+            index[key].append(failure)
+            if key is not None:
+                index[None].append(failure)
+        return index
+
+    def witnesses(self, rule_id: str, position: int, bindings: str) -> list[Term]:
+        found = self._witnesses.get((rule_id, position + 1, bindings), [])
+        return sorted((of_symbol(s) for s in found), key=show)
+
+    def candidates(self, name: str, arity: int, positive: bool) -> list[Term]:
+        key = (name, arity, positive)
+        found = self._by_signature.get(key)
+        if found is None:
+            terms = [of_symbol(s) for s in self._symbols.get(name, [])]
+            found = [t for t in terms if len(t[2]) == arity and t[3] == positive]
+            self._by_signature[key] = found
+        return found
+
+    def _tables(self) -> Tables:
+        """Thresholds, ranges and levels, to word the facts (wording.Tables)."""
+        rows = {
+            name: [
+                tuple(argument_text(a) or "" for a in term[2])
+                for term in self.candidates(name, arity, True)
+            ]
+            for name, arity in TABLES.items()
+        }
+        return tables_from(rows)
+
+    def locations(self) -> dict[str, str]:
+        """file:line of every rule id (one table for all the policies explained)."""
+        if self._locations is None:
+            self._locations = {r.id: r.location for r in self.tracking.rules.values()}
+        return self._locations
+
+    def fired_by_policy(self, policy_id: str) -> list[tuple[Term, TrackedRule]]:
+        """Each labelled head the policy's rules derived, with the rule."""
+        if self._fired_by_policy is None:
+            self._fired_by_policy = defaultdict(list)
+            for head, instances in self._fired_symbols.items():
+                if head.split("(", 1)[0] not in _LABELLED:
+                    continue
+                term = of_symbol(self._heads[head])
+                for rule_id, _ in instances:
+                    rule = self.tracking.rules[rule_id]
+                    self._fired_by_policy[rule.policy].append((term, rule))
+        return self._fired_by_policy.get(policy_id, [])
+
+
+def is_ground(term: Term) -> bool:
+    if term[0] == "var":
+        return False
+    return term[0] != "fun" or all(is_ground(a) for a in term[2])
+
+
+def compatible(term: Term, wanted: Term) -> bool:
+    """Two terms that can stand for the same atom: equal where both are ground."""
+    if term[0] == "var" or wanted[0] == "var":
+        return True
+    if term[0] == "fun" and wanted[0] == "fun":
+        same = term[1] == wanted[1] and term[3] == wanted[3] and len(term[2]) == len(wanted[2])
+        return same and all(compatible(a, b) for a, b in zip(term[2], wanted[2], strict=True))
+    return term == wanted
+
+
+def head_compatible(head: Term, binding: Binding, wanted: Term) -> bool:
+    """compatible(instantiate(head, binding), wanted), without building the term
+    (equal terms first: the usual case, compared in one step)."""
+    kind = head[0]
+    if kind == "var":
+        value = binding.get(str(head[1]))
+        return value is None or value == wanted or compatible(value, wanted)
+    if wanted[0] == "var" or head == wanted:
+        return True
+    if kind == "fun" and wanted[0] == "fun":
+        arguments, others = head[2], wanted[2]
+        if head[1] != wanted[1] or head[3] != wanted[3] or len(arguments) != len(others):
+            return False
+        for argument, other in zip(arguments, others, strict=True):
+            if not head_compatible(argument, binding, other):
+                return False
+        return True
+    return False
+
+
+def argument_text(term: Term) -> str | None:
+    if term[0] == "var":
+        return None
+    return str(term[1]) if term[0] == "str" else show(term)
+
+
+def is_level(term: Term) -> bool:
+    return term[0] == "fun" and not term[2] and str(term[1]) in LEVELS.members
+
+
+def constant(name: str) -> Term:
+    return ("fun", name, (), True)

@@ -1,0 +1,95 @@
+"""What an explanation is: the derivation of a level's status (Step, Use),
+the failed conditions of the indications it did not meet (Failure), the
+exclusions taken as absent (Absent), per level and per policy
+(engine.explanation.tree builds them; engine.explanation.render words them)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from engine.explanation.tracking import TrackedRule
+from engine.wording import Tables
+
+
+class Use(NamedTuple):
+    """One condition a fired rule relied on, ground."""
+
+    literal: str
+    kind: str  # fact (of the case) | derived | kb (a fact of the knowledge base) | test
+
+
+class Step(NamedTuple):
+    """A fired rule instance: what it derived, from what, for which criterion."""
+
+    atom: str
+    rule: str
+    criterion: str | None  # the criterion the rule serves in this derivation
+    citation: str | None  # that criterion's words, exactly
+    location: str
+    uses: tuple[Use, ...]
+    children: tuple[Step, ...]
+
+
+class Failure(NamedTuple):
+    """The first condition of a rule that does not hold for this case."""
+
+    criterion: str  # the criterion the failed condition serves
+    citation: str
+    rule: str
+    location: str
+    condition: str  # the failed literal (ASP, for the JSON atoms)
+    facts: tuple[str, ...]  # the case facts that made it fail
+    reason: str  # plain words
+    reading: str  # not_stated | not_documented | stated | derived | ''
+    inner: tuple[Failure, ...]
+
+
+class Absent(NamedTuple):
+    """An exclusion that did not apply because what it looks for is not in the record."""
+
+    criterion: str
+    citation: str
+    rule: str
+    location: str
+    looked_for: str  # the literal (ASP)
+    reading: str  # plain words: what was looked for, and that it is taken as absent
+
+
+class LevelExplanation(NamedTuple):
+    level: str
+    status: str
+    fired: tuple[str, ...]
+    why: Step | None
+    why_not: tuple[Failure, ...]
+    assumed_absent: tuple[Absent, ...]
+
+
+class Explanation(NamedTuple):
+    policy: str
+    status: str
+    why: Step | None  # for whole-request statuses (not_in_effect, not_addressed)
+    levels: tuple[LevelExplanation, ...]
+    locations: dict[str, str]  # file:line of every rule id the explanation names
+    tables: Tables | None = None  # thresholds and ranges, to word the facts
+
+
+EPILOGUE_STEM = "determination"
+
+
+class Served(NamedTuple):
+    """The policy and the criterion a derivation serves at this depth."""
+
+    policy: str
+    criterion: str | None
+
+    def below(self, rule: TrackedRule) -> Served:
+        """What a rule serves: its own criterion when labelled or pinned; the
+        epilogue's glue none; a helper or concept the criterion that uses it."""
+        if rule.criterion:
+            return Served(self.policy, rule.criterion)
+        if rule.id.startswith(f"{EPILOGUE_STEM}:"):
+            return Served(self.policy, None)
+        return self
+
+
+Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
