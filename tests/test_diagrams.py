@@ -345,8 +345,8 @@ def test_kb_query_refuses_a_diagram_it_cannot_draw_before_answering(tmp_path: Pa
 PACKAGE = ROOT / "engine" / "diagrams"
 
 
-def _imported_modules(path: Path) -> set[str]:
-    """engine.diagrams modules a file imports, anywhere in it (function-level too)."""
+def _imported_modules(path: Path, package: str = "diagrams") -> set[str]:
+    """The package's modules a file imports, anywhere in it (function-level too)."""
     import ast
 
     found: set[str] = set()
@@ -356,10 +356,10 @@ def _imported_modules(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:  # relative: from . import x, from .x import y
-                base = ".".join(["engine", "diagrams", *filter(None, [base])])
+                base = ".".join(["engine", package, *filter(None, [base])])
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
-    return {name for name in found if name.startswith("engine.diagrams.")}
+    return {name for name in found if name.startswith(f"engine.{package}.")}
 
 
 def _import_cycle(imports: dict[str, set[str]]) -> list[str]:
@@ -382,14 +382,21 @@ def _import_cycle(imports: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def _package_imports() -> dict[str, set[str]]:
-    modules = {f"engine.diagrams.{p.stem}": p for p in PACKAGE.glob("*.py")}
-    return {name: _imported_modules(path) & set(modules) for name, path in modules.items()}
+def _package_imports(package: str = "diagrams") -> dict[str, set[str]]:
+    modules = {f"engine.{package}.{p.stem}": p for p in (PACKAGE.parent / package).glob("*.py")}
+    return {name: _imported_modules(path, package) & set(modules) for name, path in modules.items()}
 
 
 def test_the_diagrams_package_imports_no_module_in_a_circle() -> None:
     imports = _package_imports()
     assert "engine.diagrams.build" in imports["engine.diagrams.output"]  # the measure works
+    assert _import_cycle(imports) == [], "import cycle"
+
+
+def test_the_explanation_package_imports_no_module_in_a_circle() -> None:
+    """tree assembles answer, why, why_not and absent; none imports it back."""
+    imports = _package_imports("explanation")
+    assert "engine.explanation.why_not" in imports["engine.explanation.tree"]  # the measure works
     assert _import_cycle(imports) == [], "import cycle"
 
 
