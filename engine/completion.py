@@ -43,7 +43,7 @@ from typing import NamedTuple
 import clingo
 
 from engine.case import Case
-from engine.determination import Missing, MissingItem
+from engine.determination import Level, Missing, MissingItem
 from engine.knowledge_base import KnowledgeBase
 from engine.level_symmetry import level_kinds, renamed
 from engine.solve import Solver
@@ -67,8 +67,7 @@ SHOWN = "".join(
 )
 
 # (policy, level) -> the alternative sets of items that would complete the level
-MissingByLevel = dict[tuple[str, str], tuple[Missing, ...]]
-Level = tuple[str, str]
+MissingByLevel = dict[Level, tuple[Missing, ...]]
 ItemSet = frozenset[clingo.Symbol]
 
 
@@ -82,7 +81,7 @@ def completion_facts(case: Case) -> str:
 
 
 def missing_documentation(
-    case: Case, kb: KnowledgeBase, short: Iterable[tuple[str, str]]
+    case: Case, kb: KnowledgeBase, short: Iterable[Level]
 ) -> MissingByLevel:
     """For each (policy, level) short of medically necessary on the documented
     facts, the minimal sets of items whose documentation would complete it

@@ -14,6 +14,9 @@ from engine.errors import KnowledgeBaseError
 MEDICALLY_NECESSARY = "medically_necessary"
 INSUFFICIENT_INFORMATION = "insufficient_information"
 
+# A level of a request under one policy: (policy, level).
+Level = tuple[str, str]
+
 
 class Criterion(NamedTuple):
     """A labelled clause of a policy, with its verbatim text."""

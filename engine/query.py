@@ -9,6 +9,7 @@ from engine.case import Case, read_case
 from engine.determination import (
     MEDICALLY_NECESSARY,
     Determination,
+    Level,
     PolicyInfo,
     read_determinations,
     read_policies,
@@ -16,9 +17,6 @@ from engine.determination import (
 from engine.errors import KnowledgeBaseError
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import Solver, solve_once
-
-# (policy, level)
-Level = tuple[str, str]
 
 if TYPE_CHECKING:
     import clingo

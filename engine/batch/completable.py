@@ -23,7 +23,8 @@ from typing import NamedTuple
 import clingo
 
 from engine.case import Case
-from engine.query import Level, short_levels
+from engine.determination import Level
+from engine.query import short_levels
 from engine.solve import Solver
 from engine.vocabulary import BY_SIGNATURE
 
