@@ -165,9 +165,6 @@ class Solver:
     def _describe(self, what: str, error: Exception) -> str:
         return self._messages.describe(what, error)
 
-    def has_atom(self, symbol: clingo.Symbol) -> bool:
-        return self._control.symbolic_atoms[symbol] is not None
-
     def atoms_of(self, name: str, arity: int, *, ordered: bool = True) -> list[clingo.Symbol]:
         """Every ground atom of a predicate, in the grounded program: sorted, or
         unless `ordered` in the order they were grounded."""
@@ -213,7 +210,7 @@ class Solver:
         the first holding one not held so far."""
         solve, solver = self._control.configuration.solve, self._control.configuration.solver
         assert isinstance(solve, clingo.Configuration) and isinstance(solver, clingo.Configuration)
-        heuristic = str(solver.heuristic)
+        enumerated, heuristic = str(solve.models), str(solver.heuristic)
         # The program's #heuristic statements decide (kb batch: unknown items false first).
         solve.models, solver.heuristic = "0", "Domain"
         try:
@@ -227,7 +224,7 @@ class Solver:
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         finally:
-            solve.models, solver.heuristic = "-1", heuristic
+            solve.models, solver.heuristic = enumerated, heuristic
 
     def literal(self, symbol: clingo.Symbol) -> int | None:
         """The solver literal of a ground atom (for assumptions), None if there is none."""
@@ -273,16 +270,6 @@ class Solver:
         except RuntimeError as error:
             raise KnowledgeBaseError(self._describe("solving failed", error)) from None
         return shown
-
-    def all_atoms(self) -> list[clingo.Symbol]:
-        """Every atom of the (unique) answer set, shown or not."""
-        try:
-            with self._control.solve(yield_=True) as handle:
-                for model in handle:
-                    return list(model.symbols(atoms=True))
-        except RuntimeError as error:
-            raise KnowledgeBaseError(self._describe("solving failed", error)) from None
-        raise KnowledgeBaseError("the knowledge base has no answer for this case")
 
 
 def symbol_text(symbol: clingo.Symbol) -> str:
