@@ -277,7 +277,7 @@ def policies_text(policies: list[PolicyInfo]) -> str:
 
 
 def policies_json(policies: list[PolicyInfo]) -> str:
-    import json
+    from engine.json_text import indented
 
     document = {
         "policies": [
@@ -297,4 +297,4 @@ def policies_json(policies: list[PolicyInfo]) -> str:
             for p in policies
         ]
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented(document)

@@ -106,8 +106,7 @@ def _why(change: Change) -> list[str]:
 
 
 def whatif_json(result: WhatIf) -> str:
-    import json
-
+    from engine.json_text import indented
     from engine.render import determination_json
 
     document = {
@@ -126,4 +125,4 @@ def whatif_json(result: WhatIf) -> str:
             for change in result.changes
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented(document)

@@ -77,7 +77,7 @@ def gap_header(g: Gap) -> list[str]:
 
 
 def to_json(report: Report) -> str:
-    import json
+    from engine.json_text import indented
 
     document = {
         "case_space": {
@@ -91,7 +91,7 @@ def to_json(report: Report) -> str:
         "dead_rules": [_dead_rule_json(d) for d in report.dead_rules],
         "matrix": [_matrix_json(m) for m in report.matrices],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented(document)
 
 
 def _difference_json(d: Difference) -> dict[str, Any]:
