@@ -84,6 +84,14 @@ class Case(NamedTuple):
     def targets(self) -> list[str]:
         return list(dict.fromkeys(s.arguments[0].name for s in self.symbols("target")))
 
+    @property
+    def procedures(self) -> list[str]:
+        """The procedures requested: named (procedure/1) or coded (cpt/1). A
+        valid case requests one; an empty list when it names none."""
+        named = [s.arguments[0].name for s in self.symbols("procedure")]
+        coded = [CPT_PROCEDURE.get(s.arguments[0].string, "") for s in self.symbols("cpt")]
+        return sorted({p for p in named + coded if p})
+
 
 def read_case(text: str, source: str) -> Case:
     """Validate case text; raise CaseError listing every problem found."""

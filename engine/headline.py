@@ -24,7 +24,7 @@ from engine.determination import (
     LevelDetermination,
     Missing,
 )
-from engine.vocabulary import CPT_PROCEDURE, LEVELS
+from engine.vocabulary import LEVELS
 from engine.wording import date_words, item_words, or_list, period_words, status_words
 
 SCREEN_LINES = 10  # the first screen: the case line and every policy's headline
@@ -136,7 +136,7 @@ def _request_reason(determination: Determination, case: Case) -> str:
         period = period_words(policy.effective_from, policy.effective_to)
         on = f"service date {date_words(date)}, " if date else ""
         return f"not in effect: {on}policy period {period}"
-    asked = or_list(requested(case)) or "the procedure requested"
+    asked = or_list(case.procedures) or "the procedure requested"
     return f"not addressed: {asked} (the policy addresses {or_list(policy.procedures)})"
 
 
@@ -199,12 +199,6 @@ def _is_heading(text: str) -> bool:
 def service_date(case: Case) -> int | None:
     dates = case.symbols("service_date")
     return dates[0].arguments[0].number if dates else None
-
-
-def requested(case: Case) -> list[str]:
-    named = [s.arguments[0].name for s in case.symbols("procedure")]
-    coded = [CPT_PROCEDURE.get(s.arguments[0].string, "") for s in case.symbols("cpt")]
-    return sorted({p for p in named + coded if p})
 
 
 # --- Fitting the headlines on the first screen ----------------------------------------------

@@ -17,7 +17,6 @@ from engine.determination import (
 )
 from engine.headline import (
     first_screen,
-    requested,
     service_date,
     set_words,
     telling_condition,
@@ -114,7 +113,7 @@ def policy_summary(determination: Determination, case: Case | None) -> str:
             f"({period_words(policy.effective_from, policy.effective_to)})."
         )
     if determination.status == "not_addressed":
-        asked = or_list(requested(case) if case else []) or "the requested procedure"
+        asked = or_list(case.procedures if case else []) or "the requested procedure"
         return (
             f"Not addressed: the policy does not speak of {asked}; it addresses "
             f"{or_list(policy.procedures)}."
@@ -217,7 +216,7 @@ def _request_why(d: Determination, case: Case) -> str:
         period = period_words(policy.effective_from, policy.effective_to)
         return f"{on}the policy is in effect {period}"
     if d.status == "not_addressed":
-        asked = or_list(requested(case)) or "not stated"
+        asked = or_list(case.procedures) or "not stated"
         addressed = or_list(policy.procedures)
         return f"the procedure requested is {asked}; the policy addresses {addressed} only"
     return ""

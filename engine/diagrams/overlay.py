@@ -43,16 +43,12 @@ from engine.diagrams.model import (
 )
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import solve_once
-from engine.vocabulary import BY_SIGNATURE, CPT_PROCEDURE, ITEMS
+from engine.vocabulary import BY_SIGNATURE, ITEMS
 
 
 def requested_procedure(case: Case) -> str:
-    """The case's procedure: procedure/1, else the procedure of its code."""
-    for symbol in case.symbols("procedure"):
-        return str(symbol.arguments[0])
-    for symbol in case.symbols("cpt"):
-        return CPT_PROCEDURE.get(symbol.arguments[0].string, "")
-    return ""
+    """The case's procedure (a valid case requests one), or '' if it names none."""
+    return next(iter(case.procedures), "")
 
 
 def evaluation_program(diagram: Diagram) -> str:
