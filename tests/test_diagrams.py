@@ -258,6 +258,28 @@ def test_overlay_tells_undocumented_items_from_failed_ones() -> None:
     assert overlay.states["indication:I.E"]["l1"] == "false"  # a picture fact: closed
 
 
+def test_overlay_knows_a_therapy_contraindication_stated_for_its_kind() -> None:
+    # The overlay used to compare a documentation item's first argument with the
+    # level, so `therapy_contraindicated(nsaids)` (a therapy kind, not a level)
+    # was never known: its fact stayed "unknown" even when the record said no.
+    base = "procedure(vertebroplasty). target(l1). fracture(l1, osteoporotic). pain_score(9). "
+    g = graph("cigna_cmm607", "vertebroplasty")
+    nsaids = next(n for n in g.nodes if g.node(n).evaluation == "therapy_contraindicated(nsaids)")
+    exercise = next(
+        n for n in g.nodes if g.node(n).evaluation == "therapy_contraindicated(exercise_program)"
+    )
+
+    def states(text: str) -> tuple[str, str]:
+        case = read_case(base + text, "contraindications")
+        (determination,) = determine(case, KB, ["cigna_cmm607"])
+        overlay = case_overlay(g, case, KB, determination)
+        return overlay.states[nsaids]["l1"], overlay.states[exercise]["l1"]
+
+    assert states("") == ("unknown", "unknown")
+    assert states("-therapy_contraindicated(nsaids).") == ("false", "unknown")
+    assert states("therapy_contraindicated(nsaids).") == ("true", "unknown")
+
+
 @needs_dot
 def test_overlay_drawing_shows_the_case() -> None:
     case = read_case("procedure(sacroplasty). target(s1). plan(commercial_hmo).", "hmo")

@@ -319,6 +319,7 @@ class _DiagramBuilder:
                 tooltip=tooltip or leaf.text,
                 evaluation=leaf.text,
                 open_items=open_items(self.knowledge, predicates),
+                atoms=tuple((lit.predicate, lit.arguments) for lit in leaf.primaries),
                 reads=reads(self.knowledge, predicates),
                 topics=leaf_topics(leaf, self.knowledge.tables),
             )

@@ -57,6 +57,9 @@ class Node:
     text: str = ""  # a criterion's words in the policy
     tooltip: str = ""
     open_items: tuple[str, ...] = ()  # a fact's documentation predicates (open world)
+    # The fact's own atoms (predicate, arguments as written: LEVEL, a constant or
+    # a variable), to tell which item of an open predicate it reads.
+    atoms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     reads: tuple[str, ...] = ()  # the case-vocabulary predicates a fact reads
     topics: tuple[str, ...] = ()  # 'predicate:value' of the causes, lesions, purposes named
 

@@ -16,6 +16,7 @@ undocumented for that level: the documentation items of engine/vocabulary.py
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import clingo
@@ -43,7 +44,7 @@ from engine.diagrams.model import (
 )
 from engine.knowledge_base import KnowledgeBase
 from engine.solve import solve_once
-from engine.vocabulary import BY_SIGNATURE, ITEMS
+from engine.vocabulary import BY_SIGNATURE, DOCUMENTATION, ITEMS, LEVELS, Domain, Values
 
 
 def requested_procedure(case: Case) -> str:
@@ -175,20 +176,49 @@ def _unknown_or_false(
     data: Node, level: str, documented: Mapping[str, set[tuple[str, ...]]]
 ) -> State:
     """A fact that does not hold: unknown if it reads an undocumented item."""
+    written = dict(data.atoms)
     for predicate in data.open_items:
-        if not _known(predicate, level, documented):
+        if not _known(predicate, level, documented, written.get(predicate)):
             return UNKNOWN
     return FALSE
 
 
-def _known(predicate: str, level: str, documented: Mapping[str, set[tuple[str, ...]]]) -> bool:
+def _known(
+    predicate: str,
+    level: str,
+    documented: Mapping[str, set[tuple[str, ...]]],
+    written: tuple[str, ...] | None = None,
+) -> bool:
+    """Whether the case states the items of a documentation predicate that a
+    fact reads at a level. The fact's own atom (`written`) names them: the
+    level, a constant (`therapy_contraindicated(nsaids)`), or any value (a
+    variable). Read through a rule (no atom of its own), an item argument
+    other than the level may be any value of its domain: every one must be
+    stated."""
     item = ITEMS.get(predicate)
     if item is None:
         return False  # not a documentation item: nothing documents it
     stated = documented.get(item.name, set())
-    if 0 not in item.arguments:
-        return bool(stated)
-    return any(named and named[0] == level for named in stated)
+    domains = _DOCUMENTED[predicate].args
+    wanted = [_wanted(domains[i], level, written[i] if written else None) for i in item.arguments]
+    combinations = itertools.product(*((w,) if w is None else w for w in wanted))
+    return all(any(_matches(values, named) for named in stated) for values in combinations)
+
+
+def _matches(values: tuple[str | None, ...], named: tuple[str, ...]) -> bool:
+    return all(value is None or value == name for value, name in zip(values, named, strict=True))
+
+
+_DOCUMENTED = {p.name: p for p in DOCUMENTATION}
+
+
+def _wanted(domain: Domain, level: str, written: str | None) -> tuple[str, ...] | None:
+    """The values of one item argument that must be stated (None: any one)."""
+    if domain == LEVELS:
+        return (level,)
+    if written is not None:
+        return None if written[:1].isupper() or written[:1] == "_" else (written,)
+    return domain.members if isinstance(domain, Values) else None
 
 
 def _documented_items(case: Case) -> dict[str, set[tuple[str, ...]]]:
