@@ -5,11 +5,12 @@ derived, the first failed literal of each rule by its bindings."""
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 
 import clingo
 
 from engine.case import Case
-from engine.explanation.model import Because, Failure, Served, Step
+from engine.explanation.model import Because, Failure, Served, Step, WalkMemo
 from engine.explanation.tracking import (
     FAILED,
     FIRED,
@@ -218,6 +219,32 @@ class TrackedAnswer:
                     rule = self.tracking.rules[rule_id]
                     self._fired_by_policy[rule.policy].append((term, rule))
         return self._fired_by_policy.get(policy_id, [])
+
+    # --- Lookups the walk keeps with the answer (engine.explanation.why_not) ---
+
+    @cached_property
+    def facts_by_signature(self) -> dict[tuple[str, int], list[Term]]:
+        """The case facts by predicate name and arity, each list in the fixed
+        order of ordered_facts."""
+        found: dict[tuple[str, int], list[Term]] = defaultdict(list)
+        for fact in self.ordered_facts:
+            found[(str(fact[1]), len(fact[2]))].append(fact)
+        return dict(found)
+
+    @cached_property
+    def copied(self) -> frozenset[str]:
+        """Ids of the rules that have demanded copies (the others are their own
+        demanded rule: Tracking.demanded)."""
+        return frozenset(copy.source for copy in self.tracking.copies.values())
+
+    @cached_property
+    def memo(self) -> WalkMemo:
+        """What the walk works out once per answer (engine.explanation.model)."""
+        return WalkMemo()
+
+    def has_fired_text(self, text: str) -> bool:
+        """has_fired, for an atom given as clingo prints it."""
+        return text in self._fired_symbols
 
 
 def is_ground(term: Term) -> bool:

@@ -5,9 +5,11 @@ exclusions taken as absent (Absent), per level and per policy
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from engine.explanation.tracking import TrackedRule
+from engine.rule_reader import Term
 from engine.wording import Tables
 
 
@@ -93,3 +95,15 @@ class Served(NamedTuple):
 
 
 Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
+
+
+@dataclass
+class WalkMemo:
+    """What the walk over one tracked answer works out once and looks up after
+    (engine.explanation.why, engine.explanation.why_not)."""
+
+    texts: dict[Term, str] = field(default_factory=dict)  # terms as clingo prints them
+    # How each body literal of a fired rule is read (engine.explanation.why), by rule id.
+    uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The case-vocabulary predicates behind a derived predicate.
+    behind: dict[str, frozenset[str]] = field(default_factory=dict)

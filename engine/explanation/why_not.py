@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from engine.dependencies import Dependencies
-from engine.explanation.answer import TrackedAnswer, argument_text, constant, is_ground, is_level
+from engine.explanation.answer import (
+    TrackedAnswer,
+    argument_text,
+    compatible,
+    constant,
+    is_ground,
+    is_level,
+)
 from engine.explanation.model import Because, Failure, Served
 from engine.explanation.tracking import TrackedRule
 from engine.explanation.why import case_facts_of, derive
@@ -93,11 +100,14 @@ def rule_failure(
     """The first literal of the rule that failed for the head wanted (from
     failed/3: the deepest literal the bindings that could derive it reached),
     or None when the rule did not fail for it (it fired, or never started)."""
-    rule = model.demanded(rule, wanted)
+    if rule.id in model.copied:
+        rule = model.demanded(rule, wanted)
     key = (rule.id, wanted, depth, served)
-    if key not in model.failures:
-        model.failures[key] = _first_failure(model, rule, wanted, depth, served)
-    return model.failures[key]
+    try:
+        return model.failures[key]
+    except KeyError:
+        found = model.failures[key] = _first_failure(model, rule, wanted, depth, served)
+        return found
 
 
 def _first_failure(
@@ -106,28 +116,35 @@ def _first_failure(
     failures = model.failed(rule, wanted)
     if not failures:
         return None
-    deepest = max(rule.order.index(position) for position, _, _ in failures)
-    position = rule.order[deepest]
+    position = _deepest(rule, failures)
     at = [(binding, printed) for p, binding, printed in failures if p == position]
     binding = _shared([b for b, _ in at])
     here = served.below(rule)
     literal = rule.body[position]
-    condition = (
-        show(instantiate(literal.atom, binding))
-        if literal.kind == "atom" and literal.atom is not None
-        else instantiate_text(literal.text, binding)
-    )
+    atom = literal.atom if literal.kind == "atom" else None
+    pattern = instantiate(atom, binding) if atom is not None else None
+    condition = show(pattern) if pattern is not None else instantiate_text(literal.text, binding)
     condition = ("not " if literal.negated and literal.kind == "atom" else "") + condition
-    because = _because_once(model, _Site(rule, position, at, depth, here))
+    because = _because_once(model, _Site(rule, position, at, depth, here, binding, pattern))
     criterion = here.criterion or ""
     citation = model.tracking.citation(here.policy, here.criterion) or ""
     return Failure(criterion, citation, rule.source, rule.location, condition, *because)
+
+
+def _deepest(rule: TrackedRule, failures: list[tuple[int, Binding, str]]) -> int:
+    """The body position of the failures that came furthest in the rule's order."""
+    positions = {position for position, _, _ in failures}
+    if len(positions) == 1:
+        return positions.pop()
+    return rule.order[max(rule.order.index(position) for position in positions)]
 
 
 def _shared(bindings: list[Binding]) -> Binding:
     """The values every binding agrees on: a variable bound differently by
     several ways of meeting the earlier conditions stays unbound ('any')."""
     first = bindings[0]
+    if len(bindings) == 1:
+        return first
     return {k: v for k, v in first.items() if all(b.get(k) == v for b in bindings[1:])}
 
 
@@ -140,6 +157,8 @@ class _Site(NamedTuple):
     at: list[tuple[Binding, str]]
     depth: int
     here: Served
+    binding: Binding  # the values the bindings that reached it share (_shared)
+    pattern: Term | None  # an atom's literal with those values, None for others
 
 
 def _because_once(model: TrackedAnswer, site: _Site) -> Because:
@@ -147,10 +166,9 @@ def _because_once(model: TrackedAnswer, site: _Site) -> Because:
     the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times)
     and, for a negation or a fact of the knowledge base, on the bindings that
     reached it."""
-    literal = site.rule.body[site.position]
-    if literal.kind != "atom" or literal.atom is None:
+    pattern = site.pattern
+    if pattern is None:
         return _because(model, site)
-    pattern = instantiate(literal.atom, _shared([b for b, _ in site.at]))
     reached = _bindings_read(model, site, pattern)
     key = (site.rule.source, site.position, pattern, site.depth, site.here, reached)
     found = model.reasons.get(key)
@@ -182,10 +200,9 @@ NEEDS = "the criterion needs "
 def _because(model: TrackedAnswer, site: _Site) -> Because:
     """Why a literal failed: the ground facts that made it fail (from the
     model), in words, or the failures of what it refers to."""
-    rule, position, at, depth, here = site
+    rule, position, at, depth, here, binding, pattern = site
     literal = rule.body[position]
-    binding = _shared([b for b, _ in at])
-    if literal.kind != "atom" or literal.negated or literal.atom is None:
+    if pattern is None or literal.negated:
         witnesses = [w for _, printed in at for w in model.witnesses(rule.id, position, printed)]
         facts = _facts_of(model, witnesses, here)
         if literal.negated and literal.kind == "atom":
@@ -193,7 +210,6 @@ def _because(model: TrackedAnswer, site: _Site) -> Because:
             return facts, _stated(model, facts, "") or _words(model, found), "stated", ()
         facts = tuple(dict.fromkeys([*_facts_before(model, rule, position, at), *facts]))
         return facts, _stated(model, facts, "which does not meet it") or "not met", "stated", ()
-    pattern = instantiate(literal.atom, binding)
     name, arity = str(pattern[1]), len(pattern[2])
     vocabulary = BY_SIGNATURE.get((name, arity))
     if vocabulary is not None:
@@ -211,12 +227,18 @@ def _because(model: TrackedAnswer, site: _Site) -> Because:
     if deriving and depth < MAX_DEPTH:
         inner = tuple(
             f
-            for r in deriving
+            for r in _can_derive(deriving, pattern)
             if (f := rule_failure(model, r, pattern, depth + 1, here)) is not None
         )
         if inner:
             return (), "", "derived", inner
     return _related_facts(model, pattern)
+
+
+def _can_derive(rules: list[TrackedRule], pattern: Term) -> list[TrackedRule]:
+    """The rules whose head can be the pattern (the others have no failure
+    for it: TrackedAnswer.failed keeps only those whose head can be it)."""
+    return [rule for rule in rules if compatible(rule.head, pattern)]
 
 
 def _table_words(model: TrackedAnswer, pattern: Term, policy: str) -> str:
@@ -239,7 +261,7 @@ def _concept_reason(
     the case facts behind the failures of its rules, and the concept in words."""
     leaves = [
         leaf
-        for r in rules
+        for r in _can_derive(rules, pattern)
         if (f := rule_failure(model, r, pattern, depth + 1, here)) is not None
         for leaf in _leaves(f)
     ]
@@ -341,15 +363,10 @@ def _vocabulary_reason(model: TrackedAnswer, pattern: Term, kind: Kind) -> Becau
 def _facts_like(model: TrackedAnswer, pattern: Term) -> list[Term]:
     """Case facts of the same predicate, either sign, at the same level if the
     pattern's first argument is ground."""
-    name, arguments = str(pattern[1]), pattern[2]
+    arguments = pattern[2]
+    facts = model.facts_by_signature.get((str(pattern[1]), len(arguments)), [])
     first = arguments[0] if arguments and is_level(arguments[0]) else None
-    return [
-        fact
-        for fact in model.ordered_facts
-        if fact[1] == name
-        and len(fact[2]) == len(arguments)
-        and (first is None or fact[2][0] == first)
-    ]
+    return facts if first is None else [fact for fact in facts if fact[2][0] == first]
 
 
 def _related_facts(model: TrackedAnswer, pattern: Term) -> Because:
@@ -384,10 +401,13 @@ _VOCABULARY_NAMES = frozenset(name for name, _arity in BY_SIGNATURE)
 def _vocabulary_behind(model: TrackedAnswer, name: str) -> set[str]:
     """Case-vocabulary predicates a derived predicate rests on, through the
     positive atoms of the rules' bodies (engine.dependencies)."""
-    dependencies = Dependencies(
-        (head, _positive_atoms(rules)) for head, rules in model.rules_by_head.items()
-    )
-    return set(dependencies.behind(name, _VOCABULARY_NAMES) - {name})
+    found = model.memo.behind.get(name)
+    if found is None:
+        dependencies = Dependencies(
+            (head, _positive_atoms(rules)) for head, rules in model.rules_by_head.items()
+        )
+        found = model.memo.behind[name] = dependencies.behind(name, _VOCABULARY_NAMES) - {name}
+    return set(found)
 
 
 def _positive_atoms(rules: list[TrackedRule]) -> Iterator[str]:
