@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cached_property
+from typing import NamedTuple
 
 import clingo
 
@@ -40,19 +41,6 @@ _Failed = tuple[int, Binding, str]
 def _start_names(rule: TrackedRule) -> tuple[str, ...]:
     """The head variables every failure of the rule binds (where it starts)."""
     return rule.demand or ((rule.level_variable,) if rule.level_variable else ())
-
-
-def _start_values(rule: TrackedRule, wanted: Term) -> tuple[Term, ...] | None:
-    """The values `wanted` gives the rule's start variables, None if it leaves one open."""
-    names = _start_names(rule)
-    if not names:
-        return None
-    values = {}
-    for head, value in zip(rule.head[2], wanted[2], strict=False):
-        if head[0] == "var" and head[1] in names:
-            values[str(head[1])] = value
-    found = tuple(values.get(name, ("var", name)) for name in names)
-    return None if any(v[0] == "var" or not is_ground(v) for v in found) else found
 
 
 class TrackedAnswer:
@@ -157,10 +145,11 @@ class TrackedAnswer:
             index = self._failed_index.get(rule.id)
             if index is None:
                 index = self._failed_index[rule.id] = self._index_failed(rule)
+            start, any_head = self._start(rule, wanted)
             found = self._failed_for[key] = [
                 failure
-                for failure in index.get(_start_values(rule, wanted), [])
-                if head_compatible(rule.head, failure[1], wanted)
+                for failure in index.get(start, ())
+                if any_head or head_compatible(rule.head, failure[1], wanted)
             ]
         return found
 
@@ -242,9 +231,91 @@ class TrackedAnswer:
         """What the walk works out once per answer (engine.explanation.model)."""
         return WalkMemo()
 
+    def _start(self, rule: TrackedRule, wanted: Term) -> tuple[tuple[Term, ...] | None, bool]:
+        """_start_values(rule, wanted), and whether every failure indexed under
+        them has a head that can be `wanted` (head_compatible holds: `wanted`
+        is the head with the start values put in and nothing else bound), the
+        head read once per rule (HeadShape)."""
+        shape = self.head_shapes.get(rule.id)
+        if shape is None:
+            shape = self.head_shapes[rule.id] = HeadShape.of(rule)
+        values = shape.start_values(wanted)
+        return values, values is not None and shape.any_head(wanted)
+
+    @cached_property
+    def head_shapes(self) -> dict[str, HeadShape]:
+        """Rule heads as failed() reads them, by rule id (read as asked)."""
+        return {}
+
     def has_fired_text(self, text: str) -> bool:
         """has_fired, for an atom given as clingo prints it."""
         return text in self._fired_symbols
+
+
+class HeadShape(NamedTuple):
+    """A rule's head as failed() reads it: where the start variables are (the
+    last argument naming each; None if one is missing) and what each
+    argument is: a start variable named once, another variable, a ground
+    term, or a term with variables inside."""
+
+    head: Term
+    positions: tuple[int, ...] | None
+    kinds: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rule: TrackedRule) -> HeadShape:
+        names = _start_names(rule)
+        arguments = rule.head[2] if rule.head[0] == "fun" else ()
+        last = {
+            str(argument[1]): i
+            for i, argument in enumerate(arguments)
+            if argument[0] == "var" and argument[1] in names
+        }
+        found = tuple(last[name] for name in names if name in last)
+        positions = found if names and len(found) == len(names) else None
+        counts = {name: sum(a == ("var", name) for a in arguments) for name in names}
+        return cls(rule.head, positions, tuple(_kind(a, counts) for a in arguments))
+
+    def start_values(self, wanted: Term) -> tuple[Term, ...] | None:
+        """The values `wanted` gives the start variables, None if it leaves one open."""
+        if self.positions is None:
+            return None
+        arguments = wanted[2]
+        found = []
+        for i in self.positions:
+            if i >= len(arguments):
+                return None
+            value = arguments[i]
+            if value[0] == "var" or (value[0] == "fun" and value[2] and not is_ground(value)):
+                return None
+            found.append(value)
+        return tuple(found)
+
+    def any_head(self, wanted: Term) -> bool:
+        """Given that `wanted` gives every start variable a ground value: whether
+        every binding of them to those values (and of any other variable to
+        anything) has a head that can be `wanted` (head_compatible holds)."""
+        head = self.head
+        if wanted[0] != "fun" or head[0] != "fun" or self.positions is None:
+            return False
+        if wanted[1] != head[1] or wanted[3] != head[3] or len(wanted[2]) != len(head[2]):
+            return False
+        for kind, argument, value in zip(self.kinds, head[2], wanted[2], strict=True):
+            if kind == _START or value[0] == "var":
+                continue
+            if kind != _GROUND or value != argument:
+                return False
+        return True
+
+
+# What an argument of a head is (HeadShape.kinds).
+_START, _OTHER, _GROUND = "start", "other", "ground"
+
+
+def _kind(argument: Term, starts: dict[str, int]) -> str:
+    if argument[0] == "var" and starts.get(str(argument[1])) == 1:
+        return _START
+    return _GROUND if is_ground(argument) else _OTHER
 
 
 def is_ground(term: Term) -> bool:

@@ -73,19 +73,26 @@ def criteria_holding(
     model: TrackedAnswer, head: str, arity: int, policy_id: str, level: Term
 ) -> set[Term]:
     """Criterion ids (as string terms) of the policy's head atoms true at the level."""
-    policy = constant(policy_id)
-    return {
-        atom[2][1]
-        for atom in model.candidates(head, arity, True)
-        if atom[2][0] == policy and atom[2][2] == level
-    }
+    key = (head, arity)
+    holding = model.memo.holding.get(key)
+    if holding is None:
+        found: dict[tuple[Term, Term], set[Term]] = defaultdict(set)
+        for atom in model.candidates(head, arity, True):
+            found[(atom[2][0], atom[2][2])].add(atom[2][1])
+        holding = model.memo.holding[key] = dict(found)
+    return holding.get((constant(policy_id), level), set())
 
 
 def policy_rules(model: TrackedAnswer, policy_id: str, head: str) -> dict[str, list[TrackedRule]]:
-    grouped: dict[str, list[TrackedRule]] = defaultdict(list)
-    for rule in model.rules_by_head.get(head, []):
-        if rule.policy == policy_id and rule.labelled:
-            grouped[rule.criterion].append(rule)
+    """The policy's labelled rules of a head by criterion (read once per answer)."""
+    key = (policy_id, head)
+    grouped = model.memo.policy_rules.get(key)
+    if grouped is None:
+        found: dict[str, list[TrackedRule]] = defaultdict(list)
+        for rule in model.rules_by_head.get(head, []):
+            if rule.policy == policy_id and rule.labelled:
+                found[rule.criterion].append(rule)
+        grouped = model.memo.policy_rules[key] = dict(found)
     return grouped
 
 
@@ -214,7 +221,7 @@ def _because(model: TrackedAnswer, site: _Site) -> Because:
     vocabulary = BY_SIGNATURE.get((name, arity))
     if vocabulary is not None:
         return _vocabulary_reason(model, pattern, vocabulary.kind)
-    deriving = [r for r in model.rules_by_head.get(name, []) if r.policy in (rule.policy, "")]
+    deriving = _deriving(model, name, rule.policy)
     if name not in model.tracking.checked:  # a fact of the knowledge base
         facts = tuple(dict.fromkeys(_facts_before(model, rule, position, at)))
         wanted = _table_words(model, pattern, rule.policy) or f"{NEEDS}{_words(model, pattern)}"
@@ -223,11 +230,11 @@ def _because(model: TrackedAnswer, site: _Site) -> Because:
         return (), _not_words(model, pattern), "level", ()
     concept = bool(deriving) and all(r.policy == "" for r in deriving)
     if concept and depth < CONCEPT_DEPTH + MAX_DEPTH:
-        return _concept_reason(model, pattern, deriving, depth, here)
+        return _concept_reason(model, pattern, rule.policy, depth, here)
     if deriving and depth < MAX_DEPTH:
         inner = tuple(
             f
-            for r in _can_derive(deriving, pattern)
+            for r in _can_derive(model, rule.policy, pattern)
             if (f := rule_failure(model, r, pattern, depth + 1, here)) is not None
         )
         if inner:
@@ -235,10 +242,27 @@ def _because(model: TrackedAnswer, site: _Site) -> Because:
     return _related_facts(model, pattern)
 
 
-def _can_derive(rules: list[TrackedRule], pattern: Term) -> list[TrackedRule]:
-    """The rules whose head can be the pattern (the others have no failure
-    for it: TrackedAnswer.failed keeps only those whose head can be it)."""
-    return [rule for rule in rules if compatible(rule.head, pattern)]
+def _deriving(model: TrackedAnswer, name: str, policy: str) -> list[TrackedRule]:
+    """The rules a policy's literal of a predicate reads: the policy's and the
+    shared concepts' (once per answer)."""
+    key = (name, policy)
+    found = model.memo.deriving.get(key)
+    if found is None:
+        rules = model.rules_by_head.get(name, [])
+        found = model.memo.deriving[key] = [r for r in rules if r.policy in (policy, "")]
+    return found
+
+
+def _can_derive(model: TrackedAnswer, policy: str, pattern: Term) -> list[TrackedRule]:
+    """Those of _deriving whose head can be the pattern (the others have no
+    failure for it: TrackedAnswer.failed keeps only those whose head can be
+    it), once per policy and pattern."""
+    key = (policy, pattern)
+    found = model.memo.can_derive.get(key)
+    if found is None:
+        rules = _deriving(model, str(pattern[1]), policy)
+        found = model.memo.can_derive[key] = [r for r in rules if compatible(r.head, pattern)]
+    return found
 
 
 def _table_words(model: TrackedAnswer, pattern: Term, policy: str) -> str:
@@ -255,13 +279,13 @@ def _table_words(model: TrackedAnswer, pattern: Term, policy: str) -> str:
 
 
 def _concept_reason(
-    model: TrackedAnswer, pattern: Term, rules: list[TrackedRule], depth: int, here: Served
+    model: TrackedAnswer, pattern: Term, policy: str, depth: int, here: Served
 ) -> Because:
     """A failed concept of concepts.lp (onset_le, longest_therapy_at_least):
     the case facts behind the failures of its rules, and the concept in words."""
     leaves = [
         leaf
-        for r in _can_derive(rules, pattern)
+        for r in _can_derive(model, policy, pattern)
         if (f := rule_failure(model, r, pattern, depth + 1, here)) is not None
         for leaf in _leaves(f)
     ]
@@ -316,19 +340,35 @@ def _facts_before(
 ) -> list[str]:
     """The case facts behind the literals before a failed test that bound the
     values it read (the #max, the documented days), for each failing binding."""
-    literal = rule.body[position]
-    wanted = set(literal.variables) | set(literal.element_variables)
+    earlier = _binding_atoms(model, rule, position)
+    if not earlier:
+        return []
+    served = Served(rule.policy, None)
     found: list[str] = []
     for binding, _ in at:
-        for earlier in rule.order[: rule.order.index(position)]:
-            before = rule.body[earlier]
-            if before.kind != "atom" or before.negated or before.atom is None:
-                continue
-            if not wanted & set(before.variables):
-                continue
-            ground = instantiate(before.atom, binding)
+        for atom in earlier:
+            ground = instantiate(atom, binding)
             if is_ground(ground):
-                found.extend(_facts_behind(model, ground, Served(rule.policy, None)))
+                found.extend(_facts_behind(model, ground, served))
+    return found
+
+
+def _binding_atoms(model: TrackedAnswer, rule: TrackedRule, position: int) -> tuple[Term, ...]:
+    """The positive atoms before a body position (in the rule's order) that bind
+    a variable the literal there reads, worked out once per rule and position."""
+    key = (rule.id, position)
+    found = model.memo.binding_atoms.get(key)
+    if found is None:
+        literal = rule.body[position]
+        wanted = set(literal.variables) | set(literal.element_variables)
+        found = model.memo.binding_atoms[key] = tuple(
+            before.atom
+            for before in (rule.body[e] for e in rule.order[: rule.order.index(position)])
+            if before.kind == "atom"
+            and not before.negated
+            and before.atom is not None
+            and wanted & set(before.variables)
+        )
     return found
 
 
@@ -337,13 +377,19 @@ def _facts_of(model: TrackedAnswer, atoms: list[Term], served: Served) -> tuple[
 
 
 def _facts_behind(model: TrackedAnswer, atom: Term, served: Served) -> tuple[str, ...]:
-    """The case facts an atom is, or rests on (target levels and the request aside)."""
-    if atom in model.case_facts:
-        facts = [show(atom)]
-    else:
-        step = derive(model, atom, set(), served)
-        facts = case_facts_of(step) if step is not None else []
-    return tuple(f for f in facts if not f.startswith(_CONTEXT))
+    """The case facts an atom is, or rests on (target levels and the request
+    aside), once per atom and criterion (a derivation is the same each time it
+    is asked for: engine.explanation.why)."""
+    key = (atom, served)
+    found = model.memo.facts_behind.get(key)
+    if found is None:
+        if atom in model.case_facts:
+            facts = [show(atom)]
+        else:
+            step = derive(model, atom, set(), served)
+            facts = case_facts_of(step) if step is not None else []
+        found = model.memo.facts_behind[key] = tuple(f for f in facts if not f.startswith(_CONTEXT))
+    return found
 
 
 # Facts every case states: never the reason a condition failed.
