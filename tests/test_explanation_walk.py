@@ -165,7 +165,7 @@ def test_a_failed_atom_asks_only_the_rules_whose_head_can_be_it(model: TrackedAn
                 assert model.failed(model.demanded(rule, pattern), pattern) == []
 
 
-def test_the_vocabulary_behind_a_predicate_is_worked_out_once_per_answer(
+def test_what_the_rules_read_is_worked_out_once_per_answer(
     model: TrackedAnswer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[object] = []
@@ -177,7 +177,8 @@ def test_the_vocabulary_behind_a_predicate_is_worked_out_once_per_answer(
 
     monkeypatch.setattr(why_not, "Dependencies", counted)
     model.memo.behind.clear()
-    first = why_not._vocabulary_behind(model, "onset_le")
-    assert why_not._vocabulary_behind(model, "onset_le") == first
-    assert first == {"onset_days"}
+    model.memo.dependencies = None
+    onset = why_not._vocabulary_behind(model, "onset_le")
+    assert why_not._vocabulary_behind(model, "onset_le") == onset == {"onset_days"}
+    assert "fracture" in why_not._vocabulary_behind(model, "lesion_at")
     assert len(built) == 1

@@ -361,7 +361,10 @@ def argument_text(term: Term) -> str | None:
 
 
 def is_level(term: Term) -> bool:
-    return term[0] == "fun" and not term[2] and str(term[1]) in LEVELS.members
+    return term[0] == "fun" and not term[2] and term[1] in _LEVEL_NAMES
+
+
+_LEVEL_NAMES = frozenset(LEVELS.members)
 
 
 def constant(name: str) -> Term:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from engine.dependencies import Dependencies
 from engine.explanation.tracking import TrackedRule
 from engine.rule_reader import Term
 from engine.wording import Tables
@@ -120,8 +121,10 @@ class WalkMemo:
     # and those of them whose head can be an atom, by (policy, atom).
     deriving: dict[tuple[str, str], list[TrackedRule]] = field(default_factory=dict)
     can_derive: dict[tuple[str, Term], list[TrackedRule]] = field(default_factory=dict)
-    # The case-vocabulary predicates behind a derived predicate.
+    # The case-vocabulary predicates behind a derived predicate, from what the
+    # tracked rules' positive body atoms read.
     behind: dict[str, frozenset[str]] = field(default_factory=dict)
+    dependencies: Dependencies | None = None
     # The positive atoms before a failed literal that bind what it reads, by
     # (rule id, body position) (engine.explanation.why_not._facts_before).
     binding_atoms: dict[tuple[str, int], tuple[Term, ...]] = field(default_factory=dict)

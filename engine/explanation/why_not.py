@@ -123,9 +123,13 @@ def _first_failure(
     failures = model.failed(rule, wanted)
     if not failures:
         return None
-    position = _deepest(rule, failures)
-    at = [(binding, printed) for p, binding, printed in failures if p == position]
-    binding = _shared([b for b, _ in at])
+    if len(failures) == 1:  # the usual case
+        position, binding, printed = failures[0]
+        at = [(binding, printed)]
+    else:
+        position = _deepest(rule, failures)
+        at = [(binding, printed) for p, binding, printed in failures if p == position]
+        binding = _shared([b for b, _ in at])
     here = served.below(rule)
     literal = rule.body[position]
     atom = literal.atom if literal.kind == "atom" else None
@@ -447,12 +451,14 @@ _VOCABULARY_NAMES = frozenset(name for name, _arity in BY_SIGNATURE)
 def _vocabulary_behind(model: TrackedAnswer, name: str) -> set[str]:
     """Case-vocabulary predicates a derived predicate rests on, through the
     positive atoms of the rules' bodies (engine.dependencies)."""
-    found = model.memo.behind.get(name)
+    memo = model.memo
+    found = memo.behind.get(name)
     if found is None:
-        dependencies = Dependencies(
-            (head, _positive_atoms(rules)) for head, rules in model.rules_by_head.items()
-        )
-        found = model.memo.behind[name] = dependencies.behind(name, _VOCABULARY_NAMES) - {name}
+        if memo.dependencies is None:
+            memo.dependencies = Dependencies(
+                (head, _positive_atoms(rules)) for head, rules in model.rules_by_head.items()
+            )
+        found = memo.behind[name] = memo.dependencies.behind(name, _VOCABULARY_NAMES) - {name}
     return set(found)
 
 
