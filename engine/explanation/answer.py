@@ -102,9 +102,6 @@ class TrackedAnswer:
         else:
             self._symbols[name.lstrip("-")].append(symbol)
 
-    def has_fired(self, atom: Term) -> bool:
-        return show(atom) in self._fired_symbols
-
     def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding, str]]:
         """The rule instances that derived an atom (rule, bindings, bindings as
         clingo prints them), in a fixed order."""
@@ -254,13 +251,13 @@ class TrackedAnswer:
 
 class HeadShape(NamedTuple):
     """A rule's head as failed() reads it: where the start variables are (the
-    last argument naming each; None if one is missing) and what each
-    argument is: a start variable named once, another variable, a ground
-    term, or a term with variables inside."""
+    last argument naming each; None if one is missing), and the arguments
+    that are not a start variable named once, each with the term when it is
+    ground (None when it has variables)."""
 
     head: Term
     positions: tuple[int, ...] | None
-    kinds: tuple[str, ...]
+    others: tuple[tuple[int, Term | None], ...]
 
     @classmethod
     def of(cls, rule: TrackedRule) -> HeadShape:
@@ -273,8 +270,13 @@ class HeadShape(NamedTuple):
         }
         found = tuple(last[name] for name in names if name in last)
         positions = found if names and len(found) == len(names) else None
-        counts = {name: sum(a == ("var", name) for a in arguments) for name in names}
-        return cls(rule.head, positions, tuple(_kind(a, counts) for a in arguments))
+        once = {name for name in names if arguments.count(("var", name)) == 1}
+        others = tuple(
+            (i, argument if is_ground(argument) else None)
+            for i, argument in enumerate(arguments)
+            if not (argument[0] == "var" and argument[1] in once)
+        )
+        return cls(rule.head, positions, others)
 
     def start_values(self, wanted: Term) -> tuple[Term, ...] | None:
         """The values `wanted` gives the start variables, None if it leaves one open."""
@@ -298,24 +300,14 @@ class HeadShape(NamedTuple):
         head = self.head
         if wanted[0] != "fun" or head[0] != "fun" or self.positions is None:
             return False
-        if wanted[1] != head[1] or wanted[3] != head[3] or len(wanted[2]) != len(head[2]):
+        arguments = wanted[2]
+        if wanted[1] != head[1] or wanted[3] != head[3] or len(arguments) != len(head[2]):
             return False
-        for kind, argument, value in zip(self.kinds, head[2], wanted[2], strict=True):
-            if kind == _START or value[0] == "var":
-                continue
-            if kind != _GROUND or value != argument:
+        for i, argument in self.others:
+            value = arguments[i]
+            if value[0] != "var" and (argument is None or value != argument):
                 return False
         return True
-
-
-# What an argument of a head is (HeadShape.kinds).
-_START, _OTHER, _GROUND = "start", "other", "ground"
-
-
-def _kind(argument: Term, starts: dict[str, int]) -> str:
-    if argument[0] == "var" and starts.get(str(argument[1])) == 1:
-        return _START
-    return _GROUND if is_ground(argument) else _OTHER
 
 
 def is_ground(term: Term) -> bool:

@@ -125,6 +125,8 @@ class WalkMemo:
     # tracked rules' positive body atoms read.
     behind: dict[str, frozenset[str]] = field(default_factory=dict)
     dependencies: Dependencies | None = None
+    # The case facts of a predicate at a level, by (name, arity, level).
+    facts_at: dict[tuple[str, int, Term], list[Term]] = field(default_factory=dict)
     # The positive atoms before a failed literal that bind what it reads, by
     # (rule id, body position) (engine.explanation.why_not._facts_before).
     binding_atoms: dict[tuple[str, int], tuple[Term, ...]] = field(default_factory=dict)

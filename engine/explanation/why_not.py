@@ -22,7 +22,7 @@ from engine.explanation.answer import (
 )
 from engine.explanation.model import Because, Failure, Served
 from engine.explanation.tracking import TrackedRule
-from engine.explanation.why import case_facts_of, derive
+from engine.explanation.why import case_facts_of, derive, show_once
 from engine.rule_reader import (
     Binding,
     Term,
@@ -110,11 +110,10 @@ def rule_failure(
     if rule.id in model.copied:
         rule = model.demanded(rule, wanted)
     key = (rule.id, wanted, depth, served)
-    try:
+    if key in model.failures:
         return model.failures[key]
-    except KeyError:
-        found = model.failures[key] = _first_failure(model, rule, wanted, depth, served)
-        return found
+    found = model.failures[key] = _first_failure(model, rule, wanted, depth, served)
+    return found
 
 
 def _first_failure(
@@ -265,8 +264,22 @@ def _can_derive(model: TrackedAnswer, policy: str, pattern: Term) -> list[Tracke
     found = model.memo.can_derive.get(key)
     if found is None:
         rules = _deriving(model, str(pattern[1]), policy)
-        found = model.memo.can_derive[key] = [r for r in rules if compatible(r.head, pattern)]
+        wanted = _criterion_of(pattern)
+        found = model.memo.can_derive[key] = [
+            rule
+            for rule in rules
+            if (wanted is None or _criterion_of(rule.head) in (None, wanted))
+            and compatible(rule.head, pattern)
+        ]
     return found
+
+
+def _criterion_of(atom: Term) -> Term | None:
+    """The second argument of an atom when it is a string or a number (a
+    criterion's id in met/3): two atoms that differ there cannot be one."""
+    arguments = atom[2]
+    return arguments[1] if len(arguments) > 1 and arguments[1][0] in ("str", "num") else None
+
 
 
 def _table_words(model: TrackedAnswer, pattern: Term, policy: str) -> str:
@@ -401,7 +414,7 @@ _CONTEXT = ("target(", "procedure(", "cpt(", "service_date(")
 
 
 def _vocabulary_reason(model: TrackedAnswer, pattern: Term, kind: Kind) -> Because:
-    stated = tuple(show(f) for f in _facts_like(model, pattern))
+    stated = tuple(show_once(model, f) for f in _facts_like(model, pattern))
     if stated:
         needs = NEEDS + _words(model, pattern)
         return stated, _stated(model, stated, needs), "stated", ()
@@ -414,9 +427,15 @@ def _facts_like(model: TrackedAnswer, pattern: Term) -> list[Term]:
     """Case facts of the same predicate, either sign, at the same level if the
     pattern's first argument is ground."""
     arguments = pattern[2]
-    facts = model.facts_by_signature.get((str(pattern[1]), len(arguments)), [])
-    first = arguments[0] if arguments and is_level(arguments[0]) else None
-    return facts if first is None else [fact for fact in facts if fact[2][0] == first]
+    signature = (str(pattern[1]), len(arguments))
+    if not arguments or not is_level(arguments[0]):
+        return model.facts_by_signature.get(signature, [])
+    key = (*signature, arguments[0])
+    found = model.memo.facts_at.get(key)
+    if found is None:
+        facts = model.facts_by_signature.get(signature, [])
+        found = model.memo.facts_at[key] = [f for f in facts if f[2][0] == arguments[0]]
+    return found
 
 
 def _related_facts(model: TrackedAnswer, pattern: Term) -> Because:
