@@ -144,7 +144,8 @@ class _Alike(NamedTuple):
             return self._derived_again(step)
         uses = tuple(Use(rename.text(use.literal), use.kind) for use in step.uses)
         children = tuple(self.step(child) for child in step.children)
-        return step._replace(atom=rename.text(step.atom), uses=uses, children=children)
+        atom = rename.text(step.atom)
+        return Step(atom, step.rule, step.criterion, step.citation, step.location, uses, children)
 
     def _derived_again(self, step: Step) -> Step:
         atom = of_symbol(clingo.parse_term(self.rename.text(step.atom)))
