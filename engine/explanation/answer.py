@@ -229,10 +229,11 @@ class TrackedAnswer:
         return WalkMemo()
 
     def _start(self, rule: TrackedRule, wanted: Term) -> tuple[tuple[Term, ...] | None, bool]:
-        """_start_values(rule, wanted), and whether every failure indexed under
-        them has a head that can be `wanted` (head_compatible holds: `wanted`
-        is the head with the start values put in and nothing else bound), the
-        head read once per rule (HeadShape)."""
+        """The values `wanted` gives the rule's start variables (None if it
+        leaves one open), and whether every failure indexed under them has a
+        head that can be `wanted` (head_compatible holds: `wanted` is the head
+        with the start values put in and nothing else bound), the head read
+        once per rule (HeadShape)."""
         shape = self.head_shapes.get(rule.id)
         if shape is None:
             shape = self.head_shapes[rule.id] = HeadShape.of(rule)

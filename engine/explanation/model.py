@@ -6,12 +6,14 @@ exclusions taken as absent (Absent), per level and per policy
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from engine.dependencies import Dependencies
 from engine.explanation.tracking import TrackedRule
 from engine.rule_reader import Term
 from engine.wording import Tables
+
+if TYPE_CHECKING:
+    from engine.dependencies import Dependencies
 
 
 class Use(NamedTuple):
