@@ -133,7 +133,10 @@ def _first_failure(
     literal = rule.body[position]
     atom = literal.atom if literal.kind == "atom" else None
     pattern = instantiate(atom, binding) if atom is not None else None
-    condition = show(pattern) if pattern is not None else instantiate_text(literal.text, binding)
+    if pattern is not None:
+        condition = show_once(model, pattern)
+    else:
+        condition = instantiate_text(literal.text, binding)
     condition = ("not " if literal.negated and literal.kind == "atom" else "") + condition
     because = _because_once(model, _Site(rule, position, at, depth, here, binding, pattern))
     criterion = here.criterion or ""
@@ -279,7 +282,6 @@ def _criterion_of(atom: Term) -> Term | None:
     criterion's id in met/3): two atoms that differ there cannot be one."""
     arguments = atom[2]
     return arguments[1] if len(arguments) > 1 and arguments[1][0] in ("str", "num") else None
-
 
 
 def _table_words(model: TrackedAnswer, pattern: Term, policy: str) -> str:
