@@ -229,16 +229,16 @@ def of_symbol(symbol: clingo.Symbol) -> Term:
 def show(term: Term) -> str:
     """A term as clingo prints it."""
     kind = term[0]
-    if kind in ("var", "other", "num"):
-        return str(term[1])
-    if kind == "str":
+    if kind != "fun":
+        if kind != "str":
+            return str(term[1])  # var, num, other
         escaped = str(term[1]).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return f'"{escaped}"'
     name, arguments, positive = term[1], term[2], term[3]
     sign = "" if positive else "-"
     if not arguments:
         return f"{sign}{name}" if name else "()"
-    inside = ",".join(show(a) for a in arguments)
+    inside = ",".join([show(a) for a in arguments])
     if not name and len(arguments) == 1:
         inside += ","
     return f"{sign}{name}({inside})"
@@ -265,9 +265,9 @@ def instantiate(term: Term, binding: Binding) -> Term:
     """The term with its bound variables replaced by their values."""
     kind = term[0]
     if kind == "var":
-        return binding.get(str(term[1]), term)
-    if kind == "fun":
-        return ("fun", term[1], tuple(instantiate(a, binding) for a in term[2]), term[3])
+        return binding.get(term[1], term)
+    if kind == "fun" and term[2]:  # (a constant has nothing to replace: kept as it is)
+        return ("fun", term[1], tuple([instantiate(a, binding) for a in term[2]]), term[3])
     return term
 
 

@@ -264,16 +264,25 @@ def atom_words(name: str, arguments: Sequence[str | None], positive: bool, table
             _level_words(a) if i in phrase.level_positions else value_words(a)
             for i, a in enumerate(shown)
         ]
-        extra = {
-            "modalities": _or_words(a for (a,) in tables.values("advanced_modality")),
-            "range1": tables.range_text(str(arguments[1])) if len(arguments) > 1 else "",
-            "threshold0": tables.threshold(str(arguments[0])) if arguments else "",
-            "threshold1": tables.threshold(str(arguments[1])) if len(arguments) > 1 else "",
-        }
         if not positive and phrase.denied:
-            return phrase.denied.format(*shown, **extra)
-        words = phrase.template.format(*shown, **extra)
+            return phrase.denied.format(*shown, **_table_words(phrase.denied, arguments, tables))
+        words = phrase.template.format(*shown, **_table_words(phrase.template, arguments, tables))
     return words if positive else f"not {words}"
+
+
+def _table_words(template: str, arguments: Sequence[str | None], tables: Tables) -> dict[str, str]:
+    """The words of the tables a template names ({modalities}, {range1},
+    {threshold0}, {threshold1}), looked up only when it names them."""
+    extra: dict[str, str] = {}
+    if "{modalities" in template:
+        extra["modalities"] = _or_words(a for (a,) in tables.values("advanced_modality"))
+    if "{range1" in template:
+        extra["range1"] = tables.range_text(str(arguments[1])) if len(arguments) > 1 else ""
+    if "{threshold0" in template:
+        extra["threshold0"] = tables.threshold(str(arguments[0])) if arguments else ""
+    if "{threshold1" in template:
+        extra["threshold1"] = tables.threshold(str(arguments[1])) if len(arguments) > 1 else ""
+    return extra
 
 
 def _open_but_levels(arguments: Sequence[str | None], phrase: Phrase) -> bool:

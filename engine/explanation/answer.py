@@ -5,11 +5,13 @@ derived, the first failed literal of each rule by its bindings."""
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
+from typing import NamedTuple
 
 import clingo
 
 from engine.case import Case
-from engine.explanation.model import Because, Failure, Served, Step
+from engine.explanation.model import Because, Failure, Served, Step, WalkMemo
 from engine.explanation.tracking import (
     FAILED,
     FIRED,
@@ -39,19 +41,6 @@ _Failed = tuple[int, Binding, str]
 def _start_names(rule: TrackedRule) -> tuple[str, ...]:
     """The head variables every failure of the rule binds (where it starts)."""
     return rule.demand or ((rule.level_variable,) if rule.level_variable else ())
-
-
-def _start_values(rule: TrackedRule, wanted: Term) -> tuple[Term, ...] | None:
-    """The values `wanted` gives the rule's start variables, None if it leaves one open."""
-    names = _start_names(rule)
-    if not names:
-        return None
-    values = {}
-    for head, value in zip(rule.head[2], wanted[2], strict=False):
-        if head[0] == "var" and head[1] in names:
-            values[str(head[1])] = value
-    found = tuple(values.get(name, ("var", name)) for name in names)
-    return None if any(v[0] == "var" or not is_ground(v) for v in found) else found
 
 
 class TrackedAnswer:
@@ -113,9 +102,6 @@ class TrackedAnswer:
         else:
             self._symbols[name.lstrip("-")].append(symbol)
 
-    def has_fired(self, atom: Term) -> bool:
-        return show(atom) in self._fired_symbols
-
     def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding, str]]:
         """The rule instances that derived an atom (rule, bindings, bindings as
         clingo prints them), in a fixed order."""
@@ -156,10 +142,11 @@ class TrackedAnswer:
             index = self._failed_index.get(rule.id)
             if index is None:
                 index = self._failed_index[rule.id] = self._index_failed(rule)
+            start, any_head = self._start(rule, wanted)
             found = self._failed_for[key] = [
                 failure
-                for failure in index.get(_start_values(rule, wanted), [])
-                if head_compatible(rule.head, failure[1], wanted)
+                for failure in index.get(start, ())
+                if any_head or head_compatible(rule.head, failure[1], wanted)
             ]
         return found
 
@@ -219,6 +206,110 @@ class TrackedAnswer:
                     self._fired_by_policy[rule.policy].append((term, rule))
         return self._fired_by_policy.get(policy_id, [])
 
+    # --- Lookups the walk keeps with the answer (engine.explanation.why_not) ---
+
+    @cached_property
+    def facts_by_signature(self) -> dict[tuple[str, int], list[Term]]:
+        """The case facts by predicate name and arity, each list in the fixed
+        order of ordered_facts."""
+        found: dict[tuple[str, int], list[Term]] = defaultdict(list)
+        for fact in self.ordered_facts:
+            found[(str(fact[1]), len(fact[2]))].append(fact)
+        return dict(found)
+
+    @cached_property
+    def copied(self) -> frozenset[str]:
+        """Ids of the rules that have demanded copies (the others are their own
+        demanded rule: Tracking.demanded)."""
+        return frozenset(copy.source for copy in self.tracking.copies.values())
+
+    @cached_property
+    def memo(self) -> WalkMemo:
+        """What the walk works out once per answer (engine.explanation.model)."""
+        return WalkMemo()
+
+    def _start(self, rule: TrackedRule, wanted: Term) -> tuple[tuple[Term, ...] | None, bool]:
+        """The values `wanted` gives the rule's start variables (None if it
+        leaves one open), and whether every failure indexed under them has a
+        head that can be `wanted` (head_compatible holds: `wanted` is the head
+        with the start values put in and nothing else bound), the head read
+        once per rule (HeadShape)."""
+        shape = self.head_shapes.get(rule.id)
+        if shape is None:
+            shape = self.head_shapes[rule.id] = HeadShape.of(rule)
+        values = shape.start_values(wanted)
+        return values, values is not None and shape.any_head(wanted)
+
+    @cached_property
+    def head_shapes(self) -> dict[str, HeadShape]:
+        """Rule heads as failed() reads them, by rule id (read as asked)."""
+        return {}
+
+    def has_fired_text(self, text: str) -> bool:
+        """has_fired, for an atom given as clingo prints it."""
+        return text in self._fired_symbols
+
+
+class HeadShape(NamedTuple):
+    """A rule's head as failed() reads it: where the start variables are (the
+    last argument naming each; None if one is missing), and the arguments
+    that are not a start variable named once, each with the term when it is
+    ground (None when it has variables)."""
+
+    head: Term
+    positions: tuple[int, ...] | None
+    others: tuple[tuple[int, Term | None], ...]
+
+    @classmethod
+    def of(cls, rule: TrackedRule) -> HeadShape:
+        names = _start_names(rule)
+        arguments = rule.head[2] if rule.head[0] == "fun" else ()
+        last = {
+            str(argument[1]): i
+            for i, argument in enumerate(arguments)
+            if argument[0] == "var" and argument[1] in names
+        }
+        found = tuple(last[name] for name in names if name in last)
+        positions = found if names and len(found) == len(names) else None
+        once = {name for name in names if arguments.count(("var", name)) == 1}
+        others = tuple(
+            (i, argument if is_ground(argument) else None)
+            for i, argument in enumerate(arguments)
+            if not (argument[0] == "var" and argument[1] in once)
+        )
+        return cls(rule.head, positions, others)
+
+    def start_values(self, wanted: Term) -> tuple[Term, ...] | None:
+        """The values `wanted` gives the start variables, None if it leaves one open."""
+        if self.positions is None:
+            return None
+        arguments = wanted[2]
+        found = []
+        for i in self.positions:
+            if i >= len(arguments):
+                return None
+            value = arguments[i]
+            if value[0] == "var" or (value[0] == "fun" and value[2] and not is_ground(value)):
+                return None
+            found.append(value)
+        return tuple(found)
+
+    def any_head(self, wanted: Term) -> bool:
+        """Given that `wanted` gives every start variable a ground value: whether
+        every binding of them to those values (and of any other variable to
+        anything) has a head that can be `wanted` (head_compatible holds)."""
+        head = self.head
+        if wanted[0] != "fun" or head[0] != "fun" or self.positions is None:
+            return False
+        arguments = wanted[2]
+        if wanted[1] != head[1] or wanted[3] != head[3] or len(arguments) != len(head[2]):
+            return False
+        for i, argument in self.others:
+            value = arguments[i]
+            if value[0] != "var" and (argument is None or value != argument):
+                return False
+        return True
+
 
 def is_ground(term: Term) -> bool:
     if term[0] == "var":
@@ -263,7 +354,10 @@ def argument_text(term: Term) -> str | None:
 
 
 def is_level(term: Term) -> bool:
-    return term[0] == "fun" and not term[2] and str(term[1]) in LEVELS.members
+    return term[0] == "fun" and not term[2] and term[1] in _LEVEL_NAMES
+
+
+_LEVEL_NAMES = frozenset(LEVELS.members)
 
 
 def constant(name: str) -> Term:

@@ -5,10 +5,15 @@ exclusions taken as absent (Absent), per level and per policy
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.explanation.tracking import TrackedRule
+from engine.rule_reader import Term
 from engine.wording import Tables
+
+if TYPE_CHECKING:
+    from engine.dependencies import Dependencies
 
 
 class Use(NamedTuple):
@@ -86,10 +91,46 @@ class Served(NamedTuple):
         """What a rule serves: its own criterion when labelled or pinned; the
         epilogue's glue none; a helper or concept the criterion that uses it."""
         if rule.criterion:
+            if rule.criterion == self.criterion:
+                return self
             return Served(self.policy, rule.criterion)
-        if rule.id.startswith(f"{EPILOGUE_STEM}:"):
+        if self.criterion is not None and rule.id.startswith(_EPILOGUE_RULE):
             return Served(self.policy, None)
         return self
 
 
+_EPILOGUE_RULE = f"{EPILOGUE_STEM}:"
+
+
 Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
+
+
+@dataclass
+class WalkMemo:
+    """What the walk over one tracked answer works out once and looks up after
+    (engine.explanation.why, engine.explanation.why_not)."""
+
+    texts: dict[Term, str] = field(default_factory=dict)  # terms as clingo prints them
+    # How each body literal of a fired rule is read (engine.explanation.why), by rule id.
+    uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Criteria (string terms) of labelled atoms true, by (head, arity) then (policy, level).
+    holding: dict[tuple[str, int], dict[tuple[Term, Term], set[Term]]] = field(default_factory=dict)
+    # A policy's labelled rules of a head by criterion, by (policy, head).
+    policy_rules: dict[tuple[str, str], dict[str, list[TrackedRule]]] = field(default_factory=dict)
+    # A policy's labelled rules that fired, policy-wide and by level (engine.explanation.tree).
+    fired_at: dict[str, tuple[set[str], dict[Term, set[str]]]] = field(default_factory=dict)
+    # The rules a policy's literal of a predicate reads, by (predicate, policy),
+    # and those of them whose head can be an atom, by (policy, atom).
+    deriving: dict[tuple[str, str], list[TrackedRule]] = field(default_factory=dict)
+    can_derive: dict[tuple[str, Term], list[TrackedRule]] = field(default_factory=dict)
+    # The case-vocabulary predicates behind a derived predicate, from what the
+    # tracked rules' positive body atoms read.
+    behind: dict[str, frozenset[str]] = field(default_factory=dict)
+    dependencies: Dependencies | None = None
+    # The case facts of a predicate at a level, by (name, arity, level).
+    facts_at: dict[tuple[str, int, Term], list[Term]] = field(default_factory=dict)
+    # The positive atoms before a failed literal that bind what it reads, by
+    # (rule id, body position) (engine.explanation.why_not._facts_before).
+    binding_atoms: dict[tuple[str, int], tuple[Term, ...]] = field(default_factory=dict)
+    # The case facts an atom rests on, by (atom, what its derivation serves).
+    facts_behind: dict[tuple[Term, Served], tuple[str, ...]] = field(default_factory=dict)

@@ -14,6 +14,7 @@ named alike for both levels and stay as they are.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -28,8 +29,8 @@ class LevelRename:
 
     def __init__(self, old: str, new: str, targets: Iterable[str]) -> None:
         self._replacements = {old: new, old.upper(): new.upper()}
-        self._levels = _tokens({name for level in targets for name in (level, level.upper())})
-        self._pattern = _tokens({old, old.upper(), new, new.upper()})
+        self._levels = _tokens(frozenset(n for level in targets for n in (level, level.upper())))
+        self._pattern = _tokens(frozenset({old, old.upper(), new, new.upper()}))
 
     def text(self, text: str) -> str:
         """The text with the level renamed (NamesOtherLevel if it names `new`)."""
@@ -53,7 +54,8 @@ class LevelRename:
         return found
 
 
-def _tokens(names: set[str]) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=1024)  # a request's target levels, its pairs of levels
+def _tokens(names: frozenset[str]) -> re.Pattern[str]:
     """Any of the names as a whole token: not within a longer name, not an end
     of a range's words."""
     alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))

@@ -19,6 +19,7 @@ module puts a policy's explanation together, level by level:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterator, Mapping
 from typing import NamedTuple
 
@@ -143,7 +144,8 @@ class _Alike(NamedTuple):
             return self._derived_again(step)
         uses = tuple(Use(rename.text(use.literal), use.kind) for use in step.uses)
         children = tuple(self.step(child) for child in step.children)
-        return step._replace(atom=rename.text(step.atom), uses=uses, children=children)
+        atom = rename.text(step.atom)
+        return Step(atom, step.rule, step.criterion, step.citation, step.location, uses, children)
 
     def _derived_again(self, step: Step) -> Step:
         atom = of_symbol(clingo.parse_term(self.rename.text(step.atom)))
@@ -185,9 +187,21 @@ def _explain_level(
 
 def _fired_at(model: TrackedAnswer, policy_id: str, level: Term) -> tuple[str, ...]:
     """Ids of the policy's labelled rules that fired for this level (or policy-wide)."""
-    fired = {
-        rule.id
-        for head, rule in model.fired_by_policy(policy_id)
-        if head[1] == "otherwise" or head[2][2] == level
-    }
-    return tuple(sorted(fired))
+    found = model.memo.fired_at.get(policy_id)
+    if found is None:
+        found = model.memo.fired_at[policy_id] = _fired_by_level(model, policy_id)
+    policy_wide, by_level = found
+    return tuple(sorted(policy_wide | by_level.get(level, set())))
+
+
+def _fired_by_level(model: TrackedAnswer, policy_id: str) -> tuple[set[str], dict[Term, set[str]]]:
+    """The policy's labelled rules that fired: those that fired policy-wide
+    (otherwise/1), and the others by the level of their head."""
+    policy_wide: set[str] = set()
+    by_level: dict[Term, set[str]] = defaultdict(set)
+    for head, rule in model.fired_by_policy(policy_id):
+        if head[1] == "otherwise":
+            policy_wide.add(rule.id)
+        else:
+            by_level[head[2][2]].add(rule.id)
+    return policy_wide, dict(by_level)

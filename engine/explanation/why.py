@@ -5,11 +5,12 @@ above it; the epilogue's glue none) and that criterion's words."""
 
 from __future__ import annotations
 
-from engine.explanation.answer import TrackedAnswer, is_ground, is_level
+from engine.explanation.answer import TrackedAnswer, is_level
 from engine.explanation.model import Served, Step, Use
 from engine.explanation.tracking import TrackedRule
 from engine.rule_reader import (
     Binding,
+    Literal,
     Term,
     instantiate,
     instantiate_text,
@@ -48,26 +49,36 @@ def _derivation(
     expanded.add(atom)
     uses: list[Use] = []
     children: list[Step] = []
-    for position, literal in enumerate(rule.body):
-        grounds = _ground_atoms(model, rule, position, binding, printed)
-        if grounds is None:
+    for position, reading in enumerate(_readings(model, rule)):
+        literal = rule.body[position]
+        if reading == _TEST:
             uses.append(Use(instantiate_text(literal.text, binding), "test"))
             continue
-        for ground in grounds:
+        for ground in _ground_atoms(model, rule, position, reading, binding, printed):
             uses.append(_use(model, ground, expanded, here, children))
     citation = model.tracking.citation(here.policy, here.criterion)
+    text = show_once(model, atom)
     return Step(
-        show(atom), rule.id, here.criterion, citation, rule.location, tuple(uses), tuple(children)
+        text, rule.id, here.criterion, citation, rule.location, tuple(uses), tuple(children)
     )
+
+
+def show_once(model: TrackedAnswer, term: Term) -> str:
+    """show(term), printed once per answer."""
+    texts = model.memo.texts
+    found = texts.get(term)
+    if found is None:
+        found = texts[term] = show(term)
+    return found
 
 
 def _use(
     model: TrackedAnswer, ground: Term, expanded: set[Term], served: Served, children: list[Step]
 ) -> Use:
-    text = show(ground)
+    text = show_once(model, ground)
     if ground in model.case_facts:
         return Use(text, "fact")
-    if not model.has_fired(ground):
+    if not model.has_fired_text(text):
         return Use(text, "kb")
     if ground not in expanded:
         child = derive(model, ground, expanded, served)
@@ -76,22 +87,60 @@ def _use(
     return Use(text, "derived")
 
 
-def _ground_atoms(
-    model: TrackedAnswer, rule: TrackedRule, position: int, binding: Binding, printed: str
-) -> list[Term] | None:
-    """The true atoms a positive literal or an aggregate stood for in a fired
-    instance; None for tests (comparisons, negations). An atom the bindings
-    do not name (an anonymous variable) and the elements that decided an
-    aggregate (the #max itself) come from fired_use/5, computed by clingo;
-    of several, the one that carries a bound value (the therapy a #max chose)."""
-    literal = rule.body[position]
+# How a body literal of a fired rule is read (_readings): a test (comparison,
+# negation); the elements of an aggregate; an atom the bindings name; an atom
+# with a variable they do not (an anonymous one).
+_TEST, _AGGREGATE, _GROUND, _OPEN = "test", "aggregate", "ground", "open"
+
+
+def _readings(model: TrackedAnswer, rule: TrackedRule) -> tuple[str, ...]:
+    """How each body literal of the rule is read, worked out once per rule."""
+    found = model.memo.uses.get(rule.id)
+    if found is None:
+        found = model.memo.uses[rule.id] = tuple(
+            _reading(literal, set(rule.variables)) for literal in rule.body
+        )
+    return found
+
+
+def _reading(literal: Literal, bound: set[str]) -> str:
     if literal.kind == "aggregate" and not literal.negated:
+        return _AGGREGATE
+    if literal.kind != "atom" or literal.negated or literal.atom is None:
+        return _TEST
+    return _GROUND if _variables(literal.atom) <= bound else _OPEN
+
+
+def _variables(term: Term) -> set[str]:
+    """The names of the variables a binding replaces in a term (instantiate)."""
+    if term[0] == "var":
+        return {str(term[1])}
+    if term[0] == "fun":
+        return {name for argument in term[2] for name in _variables(argument)}
+    return set()
+
+
+def _ground_atoms(
+    model: TrackedAnswer,
+    rule: TrackedRule,
+    position: int,
+    reading: str,
+    binding: Binding,
+    printed: str,
+) -> list[Term]:
+    """The true atoms a positive literal or an aggregate stood for in a fired
+    instance (every variable of the rule is bound: an atom whose variables
+    are the rule's is ground). An atom the bindings do not name (an anonymous
+    variable) and the elements that decided an aggregate (the #max itself)
+    come from fired_use/5, computed by clingo; of several, the one that
+    carries a bound value (the therapy a #max chose)."""
+    literal = rule.body[position]
+    if reading == _AGGREGATE:
         elements = model.uses(rule, rule_head(rule, binding), printed, position)
         return elements[:1] if literal.function in ("max", "min") else elements
-    if literal.kind != "atom" or literal.negated or literal.atom is None:
-        return None
+    assert literal.atom is not None
     ground = instantiate(literal.atom, binding)
-    if literal.atom is not None and is_ground(ground):
+    if reading == _GROUND:
         return [ground]
     found = model.uses(rule, rule_head(rule, binding), printed, position)
     values = set(binding.values())

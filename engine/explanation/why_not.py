@@ -12,10 +12,17 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from engine.dependencies import Dependencies
-from engine.explanation.answer import TrackedAnswer, argument_text, constant, is_ground, is_level
+from engine.explanation.answer import (
+    TrackedAnswer,
+    argument_text,
+    compatible,
+    constant,
+    is_ground,
+    is_level,
+)
 from engine.explanation.model import Because, Failure, Served
 from engine.explanation.tracking import TrackedRule
-from engine.explanation.why import case_facts_of, derive
+from engine.explanation.why import case_facts_of, derive, show_once
 from engine.rule_reader import (
     Binding,
     Term,
@@ -66,19 +73,26 @@ def criteria_holding(
     model: TrackedAnswer, head: str, arity: int, policy_id: str, level: Term
 ) -> set[Term]:
     """Criterion ids (as string terms) of the policy's head atoms true at the level."""
-    policy = constant(policy_id)
-    return {
-        atom[2][1]
-        for atom in model.candidates(head, arity, True)
-        if atom[2][0] == policy and atom[2][2] == level
-    }
+    key = (head, arity)
+    holding = model.memo.holding.get(key)
+    if holding is None:
+        found: dict[tuple[Term, Term], set[Term]] = defaultdict(set)
+        for atom in model.candidates(head, arity, True):
+            found[(atom[2][0], atom[2][2])].add(atom[2][1])
+        holding = model.memo.holding[key] = dict(found)
+    return holding.get((constant(policy_id), level), set())
 
 
 def policy_rules(model: TrackedAnswer, policy_id: str, head: str) -> dict[str, list[TrackedRule]]:
-    grouped: dict[str, list[TrackedRule]] = defaultdict(list)
-    for rule in model.rules_by_head.get(head, []):
-        if rule.policy == policy_id and rule.labelled:
-            grouped[rule.criterion].append(rule)
+    """The policy's labelled rules of a head by criterion (read once per answer)."""
+    key = (policy_id, head)
+    grouped = model.memo.policy_rules.get(key)
+    if grouped is None:
+        found: dict[str, list[TrackedRule]] = defaultdict(list)
+        for rule in model.rules_by_head.get(head, []):
+            if rule.policy == policy_id and rule.labelled:
+                found[rule.criterion].append(rule)
+        grouped = model.memo.policy_rules[key] = dict(found)
     return grouped
 
 
@@ -93,11 +107,13 @@ def rule_failure(
     """The first literal of the rule that failed for the head wanted (from
     failed/3: the deepest literal the bindings that could derive it reached),
     or None when the rule did not fail for it (it fired, or never started)."""
-    rule = model.demanded(rule, wanted)
+    if rule.id in model.copied:
+        rule = model.demanded(rule, wanted)
     key = (rule.id, wanted, depth, served)
-    if key not in model.failures:
-        model.failures[key] = _first_failure(model, rule, wanted, depth, served)
-    return model.failures[key]
+    if key in model.failures:
+        return model.failures[key]
+    found = model.failures[key] = _first_failure(model, rule, wanted, depth, served)
+    return found
 
 
 def _first_failure(
@@ -106,28 +122,42 @@ def _first_failure(
     failures = model.failed(rule, wanted)
     if not failures:
         return None
-    deepest = max(rule.order.index(position) for position, _, _ in failures)
-    position = rule.order[deepest]
-    at = [(binding, printed) for p, binding, printed in failures if p == position]
-    binding = _shared([b for b, _ in at])
+    if len(failures) == 1:  # the usual case
+        position, binding, printed = failures[0]
+        at = [(binding, printed)]
+    else:
+        position = _deepest(rule, failures)
+        at = [(binding, printed) for p, binding, printed in failures if p == position]
+        binding = _shared([b for b, _ in at])
     here = served.below(rule)
     literal = rule.body[position]
-    condition = (
-        show(instantiate(literal.atom, binding))
-        if literal.kind == "atom" and literal.atom is not None
-        else instantiate_text(literal.text, binding)
-    )
+    atom = literal.atom if literal.kind == "atom" else None
+    pattern = instantiate(atom, binding) if atom is not None else None
+    if pattern is not None:
+        condition = show_once(model, pattern)
+    else:
+        condition = instantiate_text(literal.text, binding)
     condition = ("not " if literal.negated and literal.kind == "atom" else "") + condition
-    because = _because_once(model, _Site(rule, position, at, depth, here))
+    because = _because_once(model, _Site(rule, position, at, depth, here, binding, pattern))
     criterion = here.criterion or ""
     citation = model.tracking.citation(here.policy, here.criterion) or ""
     return Failure(criterion, citation, rule.source, rule.location, condition, *because)
+
+
+def _deepest(rule: TrackedRule, failures: list[tuple[int, Binding, str]]) -> int:
+    """The body position of the failures that came furthest in the rule's order."""
+    positions = {position for position, _, _ in failures}
+    if len(positions) == 1:
+        return positions.pop()
+    return rule.order[max(rule.order.index(position) for position in positions)]
 
 
 def _shared(bindings: list[Binding]) -> Binding:
     """The values every binding agrees on: a variable bound differently by
     several ways of meeting the earlier conditions stays unbound ('any')."""
     first = bindings[0]
+    if len(bindings) == 1:
+        return first
     return {k: v for k, v in first.items() if all(b.get(k) == v for b in bindings[1:])}
 
 
@@ -140,6 +170,8 @@ class _Site(NamedTuple):
     at: list[tuple[Binding, str]]
     depth: int
     here: Served
+    binding: Binding  # the values the bindings that reached it share (_shared)
+    pattern: Term | None  # an atom's literal with those values, None for others
 
 
 def _because_once(model: TrackedAnswer, site: _Site) -> Because:
@@ -147,10 +179,9 @@ def _because_once(model: TrackedAnswer, site: _Site) -> Because:
     the atom (a request of 30 levels asks for `condition(pregnancy)` 30 times)
     and, for a negation or a fact of the knowledge base, on the bindings that
     reached it."""
-    literal = site.rule.body[site.position]
-    if literal.kind != "atom" or literal.atom is None:
+    pattern = site.pattern
+    if pattern is None:
         return _because(model, site)
-    pattern = instantiate(literal.atom, _shared([b for b, _ in site.at]))
     reached = _bindings_read(model, site, pattern)
     key = (site.rule.source, site.position, pattern, site.depth, site.here, reached)
     found = model.reasons.get(key)
@@ -182,10 +213,9 @@ NEEDS = "the criterion needs "
 def _because(model: TrackedAnswer, site: _Site) -> Because:
     """Why a literal failed: the ground facts that made it fail (from the
     model), in words, or the failures of what it refers to."""
-    rule, position, at, depth, here = site
+    rule, position, at, depth, here, binding, pattern = site
     literal = rule.body[position]
-    binding = _shared([b for b, _ in at])
-    if literal.kind != "atom" or literal.negated or literal.atom is None:
+    if pattern is None or literal.negated:
         witnesses = [w for _, printed in at for w in model.witnesses(rule.id, position, printed)]
         facts = _facts_of(model, witnesses, here)
         if literal.negated and literal.kind == "atom":
@@ -193,12 +223,11 @@ def _because(model: TrackedAnswer, site: _Site) -> Because:
             return facts, _stated(model, facts, "") or _words(model, found), "stated", ()
         facts = tuple(dict.fromkeys([*_facts_before(model, rule, position, at), *facts]))
         return facts, _stated(model, facts, "which does not meet it") or "not met", "stated", ()
-    pattern = instantiate(literal.atom, binding)
     name, arity = str(pattern[1]), len(pattern[2])
     vocabulary = BY_SIGNATURE.get((name, arity))
     if vocabulary is not None:
         return _vocabulary_reason(model, pattern, vocabulary.kind)
-    deriving = [r for r in model.rules_by_head.get(name, []) if r.policy in (rule.policy, "")]
+    deriving = _deriving(model, name, rule.policy)
     if name not in model.tracking.checked:  # a fact of the knowledge base
         facts = tuple(dict.fromkeys(_facts_before(model, rule, position, at)))
         wanted = _table_words(model, pattern, rule.policy) or f"{NEEDS}{_words(model, pattern)}"
@@ -207,16 +236,52 @@ def _because(model: TrackedAnswer, site: _Site) -> Because:
         return (), _not_words(model, pattern), "level", ()
     concept = bool(deriving) and all(r.policy == "" for r in deriving)
     if concept and depth < CONCEPT_DEPTH + MAX_DEPTH:
-        return _concept_reason(model, pattern, deriving, depth, here)
+        return _concept_reason(model, pattern, rule.policy, depth, here)
     if deriving and depth < MAX_DEPTH:
         inner = tuple(
             f
-            for r in deriving
+            for r in _can_derive(model, rule.policy, pattern)
             if (f := rule_failure(model, r, pattern, depth + 1, here)) is not None
         )
         if inner:
             return (), "", "derived", inner
     return _related_facts(model, pattern)
+
+
+def _deriving(model: TrackedAnswer, name: str, policy: str) -> list[TrackedRule]:
+    """The rules a policy's literal of a predicate reads: the policy's and the
+    shared concepts' (once per answer)."""
+    key = (name, policy)
+    found = model.memo.deriving.get(key)
+    if found is None:
+        rules = model.rules_by_head.get(name, [])
+        found = model.memo.deriving[key] = [r for r in rules if r.policy in (policy, "")]
+    return found
+
+
+def _can_derive(model: TrackedAnswer, policy: str, pattern: Term) -> list[TrackedRule]:
+    """Those of _deriving whose head can be the pattern (the others have no
+    failure for it: TrackedAnswer.failed keeps only those whose head can be
+    it), once per policy and pattern."""
+    key = (policy, pattern)
+    found = model.memo.can_derive.get(key)
+    if found is None:
+        rules = _deriving(model, str(pattern[1]), policy)
+        wanted = _criterion_of(pattern)
+        found = model.memo.can_derive[key] = [
+            rule
+            for rule in rules
+            if (wanted is None or _criterion_of(rule.head) in (None, wanted))
+            and compatible(rule.head, pattern)
+        ]
+    return found
+
+
+def _criterion_of(atom: Term) -> Term | None:
+    """The second argument of an atom when it is a string or a number (a
+    criterion's id in met/3): two atoms that differ there cannot be one."""
+    arguments = atom[2]
+    return arguments[1] if len(arguments) > 1 and arguments[1][0] in ("str", "num") else None
 
 
 def _table_words(model: TrackedAnswer, pattern: Term, policy: str) -> str:
@@ -233,13 +298,13 @@ def _table_words(model: TrackedAnswer, pattern: Term, policy: str) -> str:
 
 
 def _concept_reason(
-    model: TrackedAnswer, pattern: Term, rules: list[TrackedRule], depth: int, here: Served
+    model: TrackedAnswer, pattern: Term, policy: str, depth: int, here: Served
 ) -> Because:
     """A failed concept of concepts.lp (onset_le, longest_therapy_at_least):
     the case facts behind the failures of its rules, and the concept in words."""
     leaves = [
         leaf
-        for r in rules
+        for r in _can_derive(model, policy, pattern)
         if (f := rule_failure(model, r, pattern, depth + 1, here)) is not None
         for leaf in _leaves(f)
     ]
@@ -294,19 +359,35 @@ def _facts_before(
 ) -> list[str]:
     """The case facts behind the literals before a failed test that bound the
     values it read (the #max, the documented days), for each failing binding."""
-    literal = rule.body[position]
-    wanted = set(literal.variables) | set(literal.element_variables)
+    earlier = _binding_atoms(model, rule, position)
+    if not earlier:
+        return []
+    served = Served(rule.policy, None)
     found: list[str] = []
     for binding, _ in at:
-        for earlier in rule.order[: rule.order.index(position)]:
-            before = rule.body[earlier]
-            if before.kind != "atom" or before.negated or before.atom is None:
-                continue
-            if not wanted & set(before.variables):
-                continue
-            ground = instantiate(before.atom, binding)
+        for atom in earlier:
+            ground = instantiate(atom, binding)
             if is_ground(ground):
-                found.extend(_facts_behind(model, ground, Served(rule.policy, None)))
+                found.extend(_facts_behind(model, ground, served))
+    return found
+
+
+def _binding_atoms(model: TrackedAnswer, rule: TrackedRule, position: int) -> tuple[Term, ...]:
+    """The positive atoms before a body position (in the rule's order) that bind
+    a variable the literal there reads, worked out once per rule and position."""
+    key = (rule.id, position)
+    found = model.memo.binding_atoms.get(key)
+    if found is None:
+        literal = rule.body[position]
+        wanted = set(literal.variables) | set(literal.element_variables)
+        found = model.memo.binding_atoms[key] = tuple(
+            before.atom
+            for before in (rule.body[e] for e in rule.order[: rule.order.index(position)])
+            if before.kind == "atom"
+            and not before.negated
+            and before.atom is not None
+            and wanted & set(before.variables)
+        )
     return found
 
 
@@ -315,13 +396,19 @@ def _facts_of(model: TrackedAnswer, atoms: list[Term], served: Served) -> tuple[
 
 
 def _facts_behind(model: TrackedAnswer, atom: Term, served: Served) -> tuple[str, ...]:
-    """The case facts an atom is, or rests on (target levels and the request aside)."""
-    if atom in model.case_facts:
-        facts = [show(atom)]
-    else:
-        step = derive(model, atom, set(), served)
-        facts = case_facts_of(step) if step is not None else []
-    return tuple(f for f in facts if not f.startswith(_CONTEXT))
+    """The case facts an atom is, or rests on (target levels and the request
+    aside), once per atom and criterion (a derivation is the same each time it
+    is asked for: engine.explanation.why)."""
+    key = (atom, served)
+    found = model.memo.facts_behind.get(key)
+    if found is None:
+        if atom in model.case_facts:
+            facts = [show(atom)]
+        else:
+            step = derive(model, atom, set(), served)
+            facts = case_facts_of(step) if step is not None else []
+        found = model.memo.facts_behind[key] = tuple(f for f in facts if not f.startswith(_CONTEXT))
+    return found
 
 
 # Facts every case states: never the reason a condition failed.
@@ -329,7 +416,7 @@ _CONTEXT = ("target(", "procedure(", "cpt(", "service_date(")
 
 
 def _vocabulary_reason(model: TrackedAnswer, pattern: Term, kind: Kind) -> Because:
-    stated = tuple(show(f) for f in _facts_like(model, pattern))
+    stated = tuple(show_once(model, f) for f in _facts_like(model, pattern))
     if stated:
         needs = NEEDS + _words(model, pattern)
         return stated, _stated(model, stated, needs), "stated", ()
@@ -341,15 +428,16 @@ def _vocabulary_reason(model: TrackedAnswer, pattern: Term, kind: Kind) -> Becau
 def _facts_like(model: TrackedAnswer, pattern: Term) -> list[Term]:
     """Case facts of the same predicate, either sign, at the same level if the
     pattern's first argument is ground."""
-    name, arguments = str(pattern[1]), pattern[2]
-    first = arguments[0] if arguments and is_level(arguments[0]) else None
-    return [
-        fact
-        for fact in model.ordered_facts
-        if fact[1] == name
-        and len(fact[2]) == len(arguments)
-        and (first is None or fact[2][0] == first)
-    ]
+    arguments = pattern[2]
+    signature = (str(pattern[1]), len(arguments))
+    if not arguments or not is_level(arguments[0]):
+        return model.facts_by_signature.get(signature, [])
+    key = (*signature, arguments[0])
+    found = model.memo.facts_at.get(key)
+    if found is None:
+        facts = model.facts_by_signature.get(signature, [])
+        found = model.memo.facts_at[key] = [f for f in facts if f[2][0] == arguments[0]]
+    return found
 
 
 def _related_facts(model: TrackedAnswer, pattern: Term) -> Because:
@@ -384,10 +472,15 @@ _VOCABULARY_NAMES = frozenset(name for name, _arity in BY_SIGNATURE)
 def _vocabulary_behind(model: TrackedAnswer, name: str) -> set[str]:
     """Case-vocabulary predicates a derived predicate rests on, through the
     positive atoms of the rules' bodies (engine.dependencies)."""
-    dependencies = Dependencies(
-        (head, _positive_atoms(rules)) for head, rules in model.rules_by_head.items()
-    )
-    return set(dependencies.behind(name, _VOCABULARY_NAMES) - {name})
+    memo = model.memo
+    found = memo.behind.get(name)
+    if found is None:
+        if memo.dependencies is None:
+            memo.dependencies = Dependencies(
+                (head, _positive_atoms(rules)) for head, rules in model.rules_by_head.items()
+            )
+        found = memo.behind[name] = memo.dependencies.behind(name, _VOCABULARY_NAMES) - {name}
+    return set(found)
 
 
 def _positive_atoms(rules: list[TrackedRule]) -> Iterator[str]:
