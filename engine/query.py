@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from engine.completion import MissingByLevel
     from engine.explanation.model import Explanation
+    from engine.explanation.tracking import Tracking
 
 
 def determine(
@@ -55,23 +56,43 @@ def determine_and_explain(
     explanation renamed; with `alike_once` False (or when a level's cannot be
     renamed), each level is tracked and walked on its own. The
     explanations are the same."""
-    from engine.explanation.tracking import TRACKING_PART, explained_levels, track
+    from engine.explanation.tracking import TRACKING_PART, track
     from engine.explanation.tree import NotAlike, explain_answer
     from engine.level_symmetry import first_of_each_kind, level_kinds
 
     kb = kb or KnowledgeBase()
     chosen = _chosen(kb, policies)
     solver = Solver(kb.files(chosen), case.program())
-    determinations, _ = decide(case, kb, solver, closed_world=closed_world)
+    determinations, atoms = decide(case, kb, solver, closed_world=closed_world)
     tracking = track(kb, chosen)
     kinds = level_kinds(case, kb, chosen) if alike_once and len(case.targets) > 1 else {}
-    explained = explained_levels(first_of_each_kind(case.targets, kinds))
-    solver.extend(TRACKING_PART, tracking.program + explained)
+    levels = first_of_each_kind(case.targets, kinds)
+    solver.extend(TRACKING_PART, tracking_program(tracking, solver, atoms, levels))
     try:
         explanations = explain_answer(_answer(solver), case, tracking, determinations, kinds)
     except NotAlike:  # each level walked on its own, its tracking rules grounded
         return determine_and_explain(case, kb, chosen, closed_world=closed_world, alike_once=False)
     return determinations, explanations
+
+
+def tracking_program(
+    tracking: Tracking, solver: Solver, atoms: list[clingo.Symbol], levels: list[str]
+) -> str:
+    """The tracking rules that can hold for the decided case (the procedures
+    its request names; the policies decided medically necessary at every
+    level explained need no why not of their indications) and the facts that
+    start them at the `levels` explained."""
+    from engine.explanation.tracking import explained_levels
+
+    requested = {str(atom.arguments[0]) for atom in solver.atoms_of("requested", 1)}
+    necessary = {
+        (atom.arguments[0].name, atom.arguments[1].name)
+        for atom in atoms
+        if atom.match("level_status", 3) and atom.arguments[2].name == MEDICALLY_NECESSARY
+    }
+    policies = {policy for policy, _ in necessary}
+    decided = {p for p in policies if all((p, level) in necessary for level in levels)}
+    return tracking.program_for(requested, decided) + explained_levels(levels)
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

@@ -4,9 +4,11 @@ the standard library's encoder, and explanations of the program as decided."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +102,58 @@ def test_fired_use_from_fired_is_the_same_as_from_the_rule_body() -> None:
         uses = [sorted(str(a) for a in answer if a.name == "fired_use") for answer in answers]
         assert uses[0], example.name
         assert uses[0] == uses[1], example.name
+
+
+def _tracked_atoms(case_text: str, *, gated: bool) -> tuple[int, set[str]]:
+    """The length of the tracking program grounded for a case, and the atoms
+    its answer shows, with the rules that cannot start for the case left out
+    (as kb query --explain grounds them) or with every tracking rule."""
+    from engine.case import read_case
+    from engine.explanation.tracking import TRACKING_PART, explained_levels, track
+    from engine.knowledge_base import KnowledgeBase
+    from engine.query import decide, tracking_program
+    from engine.solve import Solver
+
+    kb = KnowledgeBase()
+    case = read_case(case_text, "<case>")
+    policies = kb.policy_ids()
+    solver = Solver(kb.files(policies), case.program())
+    _, atoms = decide(case, kb, solver)
+    tracking = track(kb, policies)
+    levels = list(case.targets)
+    program = (
+        tracking_program(tracking, solver, atoms, levels)
+        if gated
+        else tracking.program + explained_levels(levels)
+    )
+    solver.extend(TRACKING_PART, program)
+    return len(program), {str(atom) for atom in solver.last_model([]) or []}
+
+
+def _same_answer_with_fewer_rules(case_text: str) -> bool:
+    """The gated tracking program's answer is the full program's; True when it
+    is shorter."""
+    full_size, full = _tracked_atoms(case_text, gated=False)
+    gated_size, gated = _tracked_atoms(case_text, gated=True)
+    assert gated == full
+    return gated_size < full_size
+
+
+def test_tracking_rules_that_cannot_start_are_left_out_and_the_answer_is_the_same() -> None:
+    # Every policy decides L1 medically necessary: no indication needs its
+    # why not, and no rule for kyphoplasty or sacroplasty can start.
+    fewer = {
+        example.name: _same_answer_with_fewer_rules(example.read_text())
+        for example in sorted(EXAMPLES.glob("*.lp"))
+    }
+    assert fewer["acute_osteoporotic_l1_hospitalized.lp"]
+    assert fewer["myeloma_l2_kyphoplasty.lp"]
+
+
+@pytest.mark.slow
+def test_the_gated_tracking_program_answers_as_the_full_one_on_generated_cases() -> None:
+    from bench.generated import case_text
+
+    rng = random.Random(20261201)
+    fewer = [_same_answer_with_fewer_rules(case_text(rng)) for _ in range(40)]
+    assert any(fewer)

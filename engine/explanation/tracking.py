@@ -34,6 +34,12 @@ why not (the policy rules and the concepts they read):
         names it;
     failed_witness("<id>", K, (P...), A) :- failed("<id>", K, (P...)), A.
         for a failed `not A` or aggregate, the ground atoms that made it fail.
+
+clingo parses and grounds each rule at a cost, instances or none: a case is
+given only the rules that can start for it (Tracking.program_for): not those
+of a rule asking for a procedure the request does not name, nor the why not
+of the indications of a policy that decided every explained level medically
+necessary (nor the demanded copies only they start).
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ import itertools
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from engine.determination import MEDICALLY_NECESSARY
@@ -119,6 +126,18 @@ class TrackedRule(NamedTuple):
     level_variable: str = ""
 
 
+class Gate(NamedTuple):
+    """When the tracking rules of a rule can hold: the request names these
+    procedures, and (unless '') this policy did not decide every explained
+    level medically necessary."""
+
+    procedures: tuple[str, ...] = ()
+    short_of: str = ""
+
+    def opens(self, requested: AbstractSet[str], decided: AbstractSet[str]) -> bool:
+        return set(self.procedures) <= requested and self.short_of not in decided
+
+
 class Tracking(NamedTuple):
     rules: dict[str, TrackedRule]
     program: str  # the tracking rules, to be added to the solved program
@@ -127,6 +146,10 @@ class Tracking(NamedTuple):
     # Heads whose rules are tracked for why not (the others read only the
     # knowledge base's own facts: they fail the same way for every case).
     checked: frozenset[str] = frozenset()
+    # `program` in its order, as runs of lines that hold under the same gates
+    # (an index into `gates`; no gate: always).
+    pieces: tuple[tuple[int, str], ...] = ()
+    gates: tuple[frozenset[Gate], ...] = ()
 
     def rule(self, rule_id: str) -> TrackedRule:
         found = self.rules.get(rule_id)
@@ -153,6 +176,14 @@ class Tracking(NamedTuple):
         found = self.criteria.get((policy, criterion))
         return found.role if found is not None else ""
 
+    def program_for(self, requested: AbstractSet[str], decided: AbstractSet[str]) -> str:
+        """The tracking rules that can hold for a case requesting these
+        procedures, whose explained levels these policies decided medically
+        necessary (every one): `program` without the rules that start for no
+        such case (clingo grounds each rule at a cost, instances or none)."""
+        kept = [not gs or any(g.opens(requested, decided) for g in gs) for gs in self.gates]
+        return "".join(text for index, text in self.pieces if kept[index])
+
 
 def explained_levels(levels: Iterable[str]) -> str:
     """The facts that start the why not of labelled rules at these levels."""
@@ -173,17 +204,87 @@ def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     policy_rules = [rule for policy in policies for rule in _policy_rules(catalogue, policy)]
     glue = explained_glue(_shared_rules(kb.path(EPILOGUE)))
     rules = [*concepts, *policy_rules, *glue]
-    lines = [line for rule in rules for line in why_rules(rule)]
+    lines = [(line, _why_gates(rule)) for rule in rules for line in why_rules(rule)]
     failing = tracked_for_why_not([*concepts, *policy_rules])
     copies, demands = demanded_copies(failing)
     roots = [rule for rule in failing if rule.labelled]
-    lines += [line for rule in [*roots, *copies] for line in why_not_rules(rule)]
-    lines += demands
-    lines += [f"#show {name}/{arity}." for name, arity in SHOWN]
-    program = "\n".join(lines) + "\n"
+    gates = _why_not_gates(roots, demands)
+    lines += [(line, gates[r.id]) for r in [*roots, *copies] for line in why_not_rules(r)]
+    lines += [(demand.line, gates[demand.parent]) for demand in demands]
+    lines += [(f"#show {name}/{arity}.", _ALWAYS) for name, arity in SHOWN]
+    program = "".join(f"{line}\n" for line, _ in lines)
     by_id = {rule.id: rule for rule in rules}
     checked = frozenset(rule.head_name for rule in failing)
-    return Tracking(by_id, program, catalogue.criteria, {c.id: c for c in copies}, checked)
+    pieces, gate_sets = _pieces(lines)
+    copied = {c.id: c for c in copies}
+    return Tracking(by_id, program, catalogue.criteria, copied, checked, pieces, gate_sets)
+
+
+# --- Gates: which tracking rules can hold for a case --------------------------------
+
+# The gates of rules that can hold for any case.
+_ALWAYS: frozenset[Gate] = frozenset()
+
+
+def _why_gates(rule: TrackedRule) -> frozenset[Gate]:
+    """fired/3 and fired_use/5 of a rule that asks for a procedure hold only
+    when the request names it."""
+    procedures = _procedures_asked(rule)
+    return frozenset([Gate(procedures)]) if procedures else _ALWAYS
+
+
+def _start_gate(rule: TrackedRule) -> frozenset[Gate]:
+    """What the start of a labelled rule's why not (_start) needs: the
+    procedures it asks for, and for a met or indication head, its policy short
+    of medically necessary at an explained level."""
+    level = rule.level_variable
+    policy = rule.head[2][0] if rule.head[2] else ("var", "")
+    short_of = ""
+    if level and rule.head_name in _SHORT_ONLY and not variables_of(policy):
+        short_of = show(policy)
+    gate = Gate(_procedures_asked(rule), short_of)
+    return _ALWAYS if gate == Gate() else frozenset([gate])
+
+
+def _procedures_asked(rule: TrackedRule) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            show(literal.atom[2][0])
+            for literal in rule.body
+            if _asks_procedure(rule, literal) and literal.atom is not None and literal.atom[2]
+        )
+    )
+
+
+def _why_not_gates(roots: list[TrackedRule], demands: list[Demand]) -> dict[str, frozenset[Gate]]:
+    """The gates of each root's and each demanded copy's why-not rules: a
+    copy's, those of the rules whose failures demand it (always, if one of
+    them always can)."""
+    gates = {rule.id: _start_gate(rule) for rule in roots}
+    changed = True
+    while changed:
+        changed = False
+        for demand in demands:
+            parent, known = gates.get(demand.parent), gates.get(demand.copy)
+            if parent is None:  # a copy not reached yet
+                continue
+            joined = _ALWAYS if not parent or known == _ALWAYS else parent | (known or parent)
+            if joined != known:
+                gates[demand.copy] = joined
+                changed = True
+    return gates
+
+
+def _pieces(
+    lines: list[tuple[str, frozenset[Gate]]],
+) -> tuple[tuple[tuple[int, str], ...], tuple[frozenset[Gate], ...]]:
+    """The lines in their order, as runs under the same gates (by index)."""
+    indexes: dict[frozenset[Gate], int] = {}
+    pieces: list[tuple[int, str]] = []
+    for gates, run in itertools.groupby(lines, key=lambda line: line[1]):
+        index = indexes.setdefault(gates, len(indexes))
+        pieces.append((index, "".join(f"{line}\n" for line, _ in run)))
+    return tuple(pieces), tuple(indexes)
 
 
 # --- Reading the rules ---------------------------------------------------------------
@@ -535,7 +636,15 @@ def _witnesses(literal: Literal, rule: TrackedRule) -> list[tuple[str, str]]:
 # --- Demand: why not for the heads another rule's failed literal asked for -------
 
 
-def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[str]]:
+class Demand(NamedTuple):
+    """A demand/2 rule: the failure of a literal of `parent` starts `copy`."""
+
+    parent: str
+    copy: str
+    line: str
+
+
+def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[Demand]]:
     """Copies of the helper and concept rules that start from the heads a failed
     positive literal of another rule asked for (its bound arguments), so that
     their first failure is that of this head, not of any head; and the
@@ -545,7 +654,7 @@ def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[s
         if not rule.labelled:
             deriving[rule.head_name].append(rule)
     copies: dict[str, TrackedRule] = {}
-    demands: list[str] = []
+    demands: list[Demand] = []
     waiting = [rule for rule in rules if rule.labelled]
     while waiting:
         parent = waiting.pop()
@@ -559,7 +668,7 @@ def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[s
                 if found is None:
                     continue
                 copy, line = found
-                demands.append(line)
+                demands.append(Demand(parent.id, copy.id, line))
                 if copy.id not in copies:
                     copies[copy.id] = copy
                     waiting.append(copy)
