@@ -157,3 +157,26 @@ def test_the_gated_tracking_program_answers_as_the_full_one_on_generated_cases()
     rng = random.Random(20261201)
     fewer = [_same_answer_with_fewer_rules(case_text(rng)) for _ in range(40)]
     assert any(fewer)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab  \t\n\r\x0b\x0c\u00a0\u2028-é"), max_size=60),
+    st.sampled_from(["", " ", "  ", "    "]),
+    st.integers(1, 30),
+)
+def test_wrapped_text_is_textwraps(text: str, indent: str, width: int) -> None:
+    # engine.wording.wrapped fills lines as textwrap does, at a fraction of the cost.
+    import textwrap
+
+    from engine.wording import wrapped
+
+    expected = textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    assert wrapped(text, indent, width) == expected
