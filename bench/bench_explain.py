@@ -184,12 +184,12 @@ def _phases_once(case: Case, kb: KnowledgeBase) -> dict[str, float]:
     times: list[float] = [clock()]
     policies = kb.policy_ids()
     solver = Solver(kb.files(policies), case.program())
-    determinations, atoms = decide(case, kb, solver)
+    determinations, _ = decide(case, kb, solver)
     times.append(clock())
     tracking = track(kb, policies)
     kinds = level_kinds(case, kb, policies)
     levels = first_of_each_kind(case.targets, kinds)
-    solver.extend(TRACKING_PART, tracking_program(tracking, solver, atoms, levels))
+    solver.extend(TRACKING_PART, tracking_program(tracking, solver, determinations, levels))
     times.append(clock())
     atoms = solver.last_model([]) or []
     times.append(clock())

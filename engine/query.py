@@ -63,11 +63,11 @@ def determine_and_explain(
     kb = kb or KnowledgeBase()
     chosen = _chosen(kb, policies)
     solver = Solver(kb.files(chosen), case.program())
-    determinations, atoms = decide(case, kb, solver, closed_world=closed_world)
+    determinations, _ = decide(case, kb, solver, closed_world=closed_world)
     tracking = track(kb, chosen)
     kinds = level_kinds(case, kb, chosen) if alike_once and len(case.targets) > 1 else {}
     levels = first_of_each_kind(case.targets, kinds)
-    solver.extend(TRACKING_PART, tracking_program(tracking, solver, atoms, levels))
+    solver.extend(TRACKING_PART, tracking_program(tracking, solver, determinations, levels))
     try:
         explanations = explain_answer(_answer(solver), case, tracking, determinations, kinds)
     except NotAlike:  # each level walked on its own, its tracking rules grounded
@@ -76,23 +76,25 @@ def determine_and_explain(
 
 
 def tracking_program(
-    tracking: Tracking, solver: Solver, atoms: list[clingo.Symbol], levels: list[str]
+    tracking: Tracking, solver: Solver, determinations: list[Determination], levels: list[str]
 ) -> str:
-    """The tracking rules that can hold for the decided case (the procedures
-    its request names; the policies decided medically necessary at every
-    level explained need no why not of their indications) and the facts that
-    start them at the `levels` explained."""
-    from engine.explanation.tracking import explained_levels
+    """The tracking rules the explanation of the decided case reads (the
+    procedures its request names, the policies' statuses at the `levels`
+    explained) and the facts that start them at those levels."""
+    from engine.explanation.tracking import Decided, explained_levels
 
-    requested = {str(atom.arguments[0]) for atom in solver.atoms_of("requested", 1)}
-    necessary = {
-        (atom.arguments[0].name, atom.arguments[1].name)
-        for atom in atoms
-        if atom.match("level_status", 3) and atom.arguments[2].name == MEDICALLY_NECESSARY
-    }
-    policies = {policy for policy, _ in necessary}
-    decided = {p for p in policies if all((p, level) in necessary for level in levels)}
-    return tracking.program_for(requested, decided) + explained_levels(levels)
+    statuses = [
+        (determination.policy.id, determination.levels[level].status)
+        for determination in determinations
+        for level in levels
+        if level in determination.levels
+    ]
+    decided = Decided(
+        frozenset(str(atom.arguments[0]) for atom in solver.atoms_of("requested", 1)),
+        frozenset(policy for policy, _ in statuses),
+        frozenset(policy for policy, status in statuses if status != MEDICALLY_NECESSARY),
+    )
+    return tracking.program_for(decided) + explained_levels(levels)
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

@@ -36,9 +36,10 @@ why not (the policy rules and the concepts they read):
         for a failed `not A` or aggregate, the ground atoms that made it fail.
 
 clingo parses and grounds each rule at a cost, instances or none: a case is
-given only the rules that can start for it (Tracking.program_for): not those
+given only the rules its explanation reads (Tracking.program_for): not those
 of a rule asking for a procedure the request does not name, nor the why not
-of the indications of a policy that decided every explained level medically
+of a policy with no status at an explained level, nor that of the
+indications of a policy that decided every explained level medically
 necessary (nor the demanded copies only they start).
 """
 
@@ -48,7 +49,6 @@ import itertools
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from engine.determination import MEDICALLY_NECESSARY
@@ -126,16 +126,31 @@ class TrackedRule(NamedTuple):
     level_variable: str = ""
 
 
+class Decided(NamedTuple):
+    """What the decision of a case says of the tracking rules its explanation
+    reads: the procedures the request names, the policies with a status at an
+    explained level (engine.explanation.tree explains those), and those with
+    one short of medically necessary (their indications are explained)."""
+
+    requested: frozenset[str]
+    assessed: frozenset[str]
+    short: frozenset[str]
+
+
 class Gate(NamedTuple):
-    """When the tracking rules of a rule can hold: the request names these
-    procedures, and (unless '') this policy did not decide every explained
-    level medically necessary."""
+    """When the tracking rules of a rule are read: the request names these
+    procedures; and unless '', the policy is assessed at an explained level
+    (short of medically necessary at one, if `short`)."""
 
     procedures: tuple[str, ...] = ()
-    short_of: str = ""
+    policy: str = ""
+    short: bool = False
 
-    def opens(self, requested: AbstractSet[str], decided: AbstractSet[str]) -> bool:
-        return set(self.procedures) <= requested and self.short_of not in decided
+    def opens(self, decided: Decided) -> bool:
+        return set(self.procedures) <= decided.requested and (
+            not self.policy
+            or self.policy in (decided.short if self.short else decided.assessed)
+        )
 
 
 class Tracking(NamedTuple):
@@ -176,12 +191,12 @@ class Tracking(NamedTuple):
         found = self.criteria.get((policy, criterion))
         return found.role if found is not None else ""
 
-    def program_for(self, requested: AbstractSet[str], decided: AbstractSet[str]) -> str:
-        """The tracking rules that can hold for a case requesting these
-        procedures, whose explained levels these policies decided medically
-        necessary (every one): `program` without the rules that start for no
-        such case (clingo grounds each rule at a cost, instances or none)."""
-        kept = [not gs or any(g.opens(requested, decided) for g in gs) for gs in self.gates]
+    def program_for(self, decided: Decided) -> str:
+        """`program` without the rules no explanation of the decided case reads
+        (they cannot start, or start for a policy or a level it does not
+        explain): clingo parses and grounds each rule at a cost, instances or
+        none."""
+        kept = [not gs or any(g.opens(decided) for g in gs) for gs in self.gates]
         return "".join(text for index, text in self.pieces if kept[index])
 
 
@@ -234,15 +249,10 @@ def _why_gates(rule: TrackedRule) -> frozenset[Gate]:
 
 
 def _start_gate(rule: TrackedRule) -> frozenset[Gate]:
-    """What the start of a labelled rule's why not (_start) needs: the
-    procedures it asks for, and for a met or indication head, its policy short
-    of medically necessary at an explained level."""
-    level = rule.level_variable
-    policy = rule.head[2][0] if rule.head[2] else ("var", "")
-    short_of = ""
-    if level and rule.head_name in _SHORT_ONLY and not variables_of(policy):
-        short_of = show(policy)
-    gate = Gate(_procedures_asked(rule), short_of)
+    """When the why not of a labelled rule is read: the procedures it asks for
+    (_start), its policy assessed, and for a met or indication head short of
+    medically necessary, at an explained level."""
+    gate = Gate(_procedures_asked(rule), rule.policy, rule.head_name in _SHORT_ONLY)
     return _ALWAYS if gate == Gate() else frozenset([gate])
 
 
