@@ -74,7 +74,12 @@ _PER_LEVEL = frozenset((p.name, len(p.args)) for p in PREDICATES if p.per_level)
 
 @functools.cache
 def _places(prologue: str) -> dict[str, frozenset[clingo.Symbol]]:
-    """Each level's region and named ranges, read once per process."""
+    """Each level's region and named ranges, read once (solving the prologue
+    costs more than the rest of level_kinds: kept between runs too)."""
+    return cached("places", [prologue, __file__], lambda: _read_places(prologue))
+
+
+def _read_places(prologue: str) -> dict[str, frozenset[clingo.Symbol]]:
     places: dict[str, set[clingo.Symbol]] = {}
     for atom in solve_once([prologue], _PLACE):
         level, place = atom.arguments

@@ -183,3 +183,37 @@ def test_wrapped_text_is_textwraps(text: str, indent: str, width: int) -> None:
         break_on_hyphens=False,
     )
     assert wrapped(text, indent, width) == expected
+
+
+def _tracking_program() -> str:
+    from engine.explanation.tracking import track
+    from engine.knowledge_base import KnowledgeBase
+
+    kb = KnowledgeBase()
+    return track(kb, kb.policy_ids()).program
+
+
+def test_the_copies_of_the_rules_of_one_head_start_from_one_demand_rule() -> None:
+    # concepts.lp derives lesion_at/2 by two rules: a failed lesion_at literal
+    # of a policy rule demands both copies with one rule, not one rule each.
+    program = _tracking_program().splitlines()
+    demands = [line for line in program if line.startswith("demand(")]
+    assert len(demands) == len(set(demands))
+    copies = ('"concepts:lesion_at:1@K,L"', '"concepts:lesion_at:2@K,L"')
+    started = {
+        line.split(" :- ", 1)[1].split(";", 1)[0]
+        for line in program
+        if any(f"({copy}," in line.split(" :- ", 1)[0] for copy in copies)
+    }
+    assert started == {'demand("lesion_at(L,K)@K,L",(K,L))'}
+    asked = [line for line in demands if line.startswith('demand("lesion_at(L,K)@K,L",')]
+    assert len(asked) > 5
+
+
+def test_the_why_not_of_labelled_rules_starts_where_it_is_derived_once() -> None:
+    # explained_target/1 and explained_short/2 are derived once; a labelled
+    # rule's why not starts from one of them, not from their bodies again.
+    program = _tracking_program()
+    assert program.count("explained_level(L)") == 1
+    assert program.count("not level_status(cigna_cmm607,L,medically_necessary)") == 1
+    assert 'failed("bcbsm_sacral:BCN.HMO",1,(L,)) :- explained_target(L); ' in program

@@ -224,8 +224,9 @@ def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     copies, demands = demanded_copies(failing)
     roots = [rule for rule in failing if rule.labelled]
     gates = _why_not_gates(roots, demands)
+    lines += [(line, _ALWAYS) for line in start_rules(roots)]
     lines += [(line, gates[r.id]) for r in [*roots, *copies] for line in why_not_rules(r)]
-    lines += [(demand.line, gates[demand.parent]) for demand in demands]
+    lines += list(dict.fromkeys((demand.line, gates[demand.parent]) for demand in demands))
     lines += [(f"#show {name}/{arity}.", _ALWAYS) for name, arity in SHOWN]
     program = "".join(f"{line}\n" for line, _ in lines)
     by_id = {rule.id: rule for rule in rules}
@@ -600,14 +601,42 @@ def _start(rule: TrackedRule) -> str:
     of medically necessary: the program is decided when the tracking rules are
     grounded), and only when the request names the procedure the rule asks for."""
     if rule.id != rule.source:
-        return f'{_DEMAND}("{rule.id}",{_tuple(rule.demand)})'
+        return f"{_DEMAND}({_demand_key(rule)},{_tuple(rule.demand)})"
     level = rule.level_variable
-    guards = [f"target({level})", f"{EXPLAINED_LEVEL}({level})"] if level else []
-    if level and rule.head_name in _SHORT_ONLY:
-        policy = show(rule.head[2][0])
-        guards.append(f"not level_status({policy},{level},{MEDICALLY_NECESSARY})")
+    policy = _short_policy(rule)
+    guards = [f"{_EXPLAINED_TARGET}({level})"] if level else []
+    if policy:
+        guards = [f"{_EXPLAINED_SHORT}({policy},{level})"]
+    elif level and rule.head_name in _SHORT_ONLY:  # a policy named by a variable
+        named = show(rule.head[2][0])
+        guards.append(f"not level_status({named},{level},{MEDICALLY_NECESSARY})")
     guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
     return "; ".join(guards)
+
+
+# Where the why not of labelled rules starts, derived once (start_rules), not
+# in the body of every rule of it: the target levels explained, and those of
+# them a policy did not decide medically necessary.
+_EXPLAINED_TARGET = "explained_target"
+_EXPLAINED_SHORT = "explained_short"
+
+
+def start_rules(roots: list[TrackedRule]) -> Iterator[str]:
+    """The rules deriving where the why not of these labelled rules starts."""
+    yield f"{_EXPLAINED_TARGET}(L) :- target(L); {EXPLAINED_LEVEL}(L)."
+    for policy in sorted({_short_policy(rule) for rule in roots} - {""}):
+        short = f"not level_status({policy},L,{MEDICALLY_NECESSARY})"
+        yield f"{_EXPLAINED_SHORT}({policy},L) :- {_EXPLAINED_TARGET}(L); {short}."
+
+
+def _short_policy(rule: TrackedRule) -> str:
+    """The policy of a labelled met or indication head at a level (the why not
+    of an indication is read where the policy decided the level short of
+    medically necessary), or ''."""
+    if not rule.level_variable or rule.head_name not in _SHORT_ONLY:
+        return ""
+    policy = rule.head[2][0]
+    return "" if variables_of(policy) else show(policy)
 
 
 def _in_start(rule: TrackedRule, literal: Literal) -> bool:
@@ -716,7 +745,15 @@ def _demand(
     values = _tuple([show(mapping[name]) for name in demanded])
     failed = f'{FAILED}("{parent.id}",{position + 1},{_tuple(parent.bound_before[position])})'
     condition = "; ".join([failed, *guards])
-    return copy, f'{_DEMAND}("{copy_id}",{values}) :- {condition}.'
+    return copy, f"{_DEMAND}({_demand_key(copy)},{values}) :- {condition}."
+
+
+def _demand_key(copy: TrackedRule) -> str:
+    """What starts a demanded copy, as a clingo string: its head and the head
+    variables bound. The demand rules of rules with the same head (concepts:
+    lesion_at:1 and :2) are the same rules: one starts the copies of both."""
+    key = f"{show(copy.head)}@{','.join(copy.demand)}"
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 # The epilogue's atoms an explanation derives (engine.explanation.why).
