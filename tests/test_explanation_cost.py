@@ -217,3 +217,30 @@ def test_the_why_not_of_labelled_rules_starts_where_it_is_derived_once() -> None
     assert program.count("explained_level(L)") == 1
     assert program.count("not level_status(cigna_cmm607,L,medically_necessary)") == 1
     assert 'failed("bcbsm_sacral:BCN.HMO",1,(L,)) :- explained_target(L); ' in program
+
+
+def test_an_explained_query_with_a_warm_cache_imports_no_rule_reading_modules() -> None:
+    # The cached tracking is read without engine.rules (and what it imports),
+    # and the cache is read without tempfile (only writing needs it).
+    import subprocess
+    import sys
+
+    from engine.explanation.tracking import track
+    from engine.knowledge_base import KnowledgeBase
+
+    kb = KnowledgeBase()
+    track(kb, kb.policy_ids())  # the cache is warm
+    script = (
+        "import sys\n"
+        "from engine.knowledge_base import KnowledgeBase\n"
+        "from engine.query import determine_and_explain\n"
+        "from engine.case import read_case_file\n"
+        f"determine_and_explain(read_case_file({str(EXAMPLES / 'myeloma_l2_kyphoplasty.lp')!r}))\n"
+        "print(sorted(m for m in ('engine.rules', 'engine.interpretations', 'tempfile')"
+        " if m in sys.modules))\n"
+    )
+    root = EXAMPLES.parent
+    found = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"

@@ -49,7 +49,7 @@ import itertools
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.determination import MEDICALLY_NECESSARY
 from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
@@ -65,9 +65,11 @@ from engine.rule_reader import (
     show,
     variables_of,
 )
-from engine.rules import Catalogue, CriterionText, read_catalogue
 from engine.vocabulary import BY_SIGNATURE
 from engine.wording import TABLES
+
+if TYPE_CHECKING:
+    from engine.rules import Catalogue
 
 FIRED = "fired"
 FIRED_USE = "fired_use"
@@ -156,7 +158,9 @@ class Gate(NamedTuple):
 class Tracking(NamedTuple):
     rules: dict[str, TrackedRule]
     program: str  # the tracking rules, to be added to the solved program
-    criteria: dict[tuple[str, str], CriterionText]  # (policy, id) -> its words and role
+    # (policy, id) -> the criterion's words and role (plain text: reading the
+    # cached tracking needs no engine.rules, nor what it imports)
+    criteria: dict[tuple[str, str], tuple[str, str]]
     copies: dict[str, TrackedRule] = {}  # demanded copies by id ('<rule id>@<variables>')
     # Heads whose rules are tracked for why not (the others read only the
     # knowledge base's own facts: they fail the same way for every case).
@@ -185,11 +189,11 @@ class Tracking(NamedTuple):
     def citation(self, policy: str, criterion: str | None) -> str | None:
         """The criterion's words exactly as the policy file states them."""
         found = self.criteria.get((policy, criterion)) if criterion else None
-        return found.text if found is not None else None
+        return found[0] if found is not None else None
 
     def role(self, policy: str, criterion: str) -> str:
         found = self.criteria.get((policy, criterion))
-        return found.role if found is not None else ""
+        return found[1] if found is not None else ""
 
     def program_for(self, decided: Decided) -> str:
         """`program` without the rules no explanation of the decided case reads
@@ -214,6 +218,8 @@ def track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
 
 
 def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
+    from engine.rules import read_catalogue
+
     catalogue = read_catalogue(kb, policies)
     concepts = _shared_rules(kb.path(PROLOGUE))
     policy_rules = [rule for policy in policies for rule in _policy_rules(catalogue, policy)]
@@ -233,7 +239,8 @@ def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     checked = frozenset(rule.head_name for rule in failing)
     pieces, gate_sets = _pieces(lines)
     copied = {c.id: c for c in copies}
-    return Tracking(by_id, program, catalogue.criteria, copied, checked, pieces, gate_sets)
+    criteria = {key: (found.text, found.role) for key, found in catalogue.criteria.items()}
+    return Tracking(by_id, program, criteria, copied, checked, pieces, gate_sets)
 
 
 # --- Gates: which tracking rules can hold for a case --------------------------------
