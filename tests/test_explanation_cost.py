@@ -244,3 +244,28 @@ def test_an_explained_query_with_a_warm_cache_imports_no_rule_reading_modules() 
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
     )
     assert found.stdout.strip() == "[]"
+
+
+def test_levels_are_told_apart_by_the_text_of_their_facts() -> None:
+    # engine.level_symmetry reads a fact's predicate and level from its text:
+    # a per-level predicate is known by its name alone.
+    from engine.case import read_case
+    from engine.knowledge_base import KnowledgeBase
+    from engine.level_symmetry import level_kinds
+    from engine.vocabulary import PREDICATES
+
+    names = [p.name for p in PREDICATES]
+    assert len(names) == len(set(names))
+    kb = KnowledgeBase()
+    request = "procedure(vertebroplasty). target(t6). target(t7).\n"
+    levels = "fracture(t6, osteoporotic). fracture(t7, osteoporotic).\n"
+
+    def kinds(facts: str) -> dict[str, object]:
+        return dict(level_kinds(read_case(request + levels + facts, "<case>"), kb, ["nd_x5025"]))
+
+    alike = kinds("lesion_trait(t6, painful). lesion_trait(t7, painful).")
+    assert alike["t6"] == alike["t7"]
+    negated = kinds("lesion_trait(t6, painful). -lesion_trait(t7, painful).")
+    assert negated["t6"] != negated["t7"]
+    onset = kinds("onset_days(t6, 10). onset_days(t7, 100).")
+    assert onset["t6"] != onset["t7"]
