@@ -269,3 +269,24 @@ def test_levels_are_told_apart_by_the_text_of_their_facts() -> None:
     assert negated["t6"] != negated["t7"]
     onset = kinds("onset_days(t6, 10). onset_days(t7, 100).")
     assert onset["t6"] != onset["t7"]
+
+
+def test_each_fact_is_worded_once_for_every_policys_explanation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import engine.explanation.render as explanation_render
+    from engine.render import to_text
+
+    case = read_case_file(str(EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp"))
+    determinations, explanations = determine_and_explain(case)
+    expected = to_text(case, determinations, explanations)
+    worded: list[str] = []
+    fact_words = explanation_render.fact_words
+
+    def counted(symbol: Any, tables: Any) -> str:
+        worded.append(str(symbol))
+        return fact_words(symbol, tables)
+
+    monkeypatch.setattr(explanation_render, "fact_words", counted)
+    assert to_text(case, determinations, explanations) == expected
+    assert worded and len(worded) == len(set(worded))
