@@ -174,10 +174,10 @@ def in_process(runs: int, cases: list[Path]) -> None:
 def _phases_once(case: Case, kb: KnowledgeBase) -> dict[str, float]:
     """CPU time (ms) of each phase of one explained query, as
     engine.query.determine_and_explain runs them, and of the two renderings."""
-    from engine.explanation.tracking import TRACKING_PART, explained_levels, track
+    from engine.explanation.tracking import TRACKING_PART, track
     from engine.explanation.tree import explain_answer
     from engine.level_symmetry import first_of_each_kind, level_kinds
-    from engine.query import decide
+    from engine.query import decide, tracking_program
     from engine.solve import Solver
 
     clock = time.process_time
@@ -188,8 +188,8 @@ def _phases_once(case: Case, kb: KnowledgeBase) -> dict[str, float]:
     times.append(clock())
     tracking = track(kb, policies)
     kinds = level_kinds(case, kb, policies)
-    explained = explained_levels(first_of_each_kind(case.targets, kinds))
-    solver.extend(TRACKING_PART, tracking.program + explained)
+    levels = first_of_each_kind(case.targets, kinds)
+    solver.extend(TRACKING_PART, tracking_program(tracking, solver, determinations, levels))
     times.append(clock())
     atoms = solver.last_model([]) or []
     times.append(clock())

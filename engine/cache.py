@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from typing import Any
 
 
@@ -35,6 +34,8 @@ def load(path: str) -> object:
 
 def store(path: str, value: object) -> None:
     """Pickle value at path atomically; a failure leaves the cache as it was."""
+    import tempfile  # only to write (a warm run reads): tempfile imports costly modules
+
     directory = os.path.dirname(path)
     try:
         os.makedirs(directory, exist_ok=True)

@@ -58,23 +58,31 @@ def renamed(symbol: clingo.Symbol, old: clingo.Symbol, new: clingo.Symbol) -> cl
 
 
 def _pictures(case: Case) -> dict[str, frozenset[tuple[bool, str, str]]]:
-    """The facts the case documents at each level, the level left out."""
+    """The facts the case documents at each level, the level left out (read
+    from each fact's text: one call into clingo a fact, not one an argument)."""
     pictures: dict[str, set[tuple[bool, str, str]]] = {}
     for fact in case.facts:
-        symbol = fact.symbol
-        arguments = symbol.arguments
-        if (symbol.name, len(arguments)) in _PER_LEVEL:
-            level, *rest = arguments
-            pictures.setdefault(level.name, set()).add((fact.positive, symbol.name, str(rest)))
+        text = str(fact.symbol)
+        name, _, arguments = text.removeprefix("-").partition("(")
+        if name in _PER_LEVEL:  # its first argument is a level (a constant)
+            level, _, rest = arguments.removesuffix(")").partition(",")
+            pictures.setdefault(level, set()).add((not text.startswith("-"), name, rest))
     return {level: frozenset(picture) for level, picture in pictures.items()}
 
 
-_PER_LEVEL = frozenset((p.name, len(p.args)) for p in PREDICATES if p.per_level)
+# The case predicates stated at a level (a predicate's name is its own: the
+# vocabulary has no two of one name).
+_PER_LEVEL = frozenset(p.name for p in PREDICATES if p.per_level)
 
 
 @functools.cache
 def _places(prologue: str) -> dict[str, frozenset[clingo.Symbol]]:
-    """Each level's region and named ranges, read once per process."""
+    """Each level's region and named ranges, read once (solving the prologue
+    costs more than the rest of level_kinds: kept between runs too)."""
+    return cached("places", [prologue, __file__], lambda: _read_places(prologue))
+
+
+def _read_places(prologue: str) -> dict[str, frozenset[clingo.Symbol]]:
     places: dict[str, set[clingo.Symbol]] = {}
     for atom in solve_once([prologue], _PLACE):
         level, place = atom.arguments

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from engine.completion import MissingByLevel
     from engine.explanation.model import Explanation
+    from engine.explanation.tracking import Tracking
 
 
 def determine(
@@ -55,7 +56,7 @@ def determine_and_explain(
     explanation renamed; with `alike_once` False (or when a level's cannot be
     renamed), each level is tracked and walked on its own. The
     explanations are the same."""
-    from engine.explanation.tracking import TRACKING_PART, explained_levels, track
+    from engine.explanation.tracking import TRACKING_PART, track
     from engine.explanation.tree import NotAlike, explain_answer
     from engine.level_symmetry import first_of_each_kind, level_kinds
 
@@ -65,13 +66,35 @@ def determine_and_explain(
     determinations, _ = decide(case, kb, solver, closed_world=closed_world)
     tracking = track(kb, chosen)
     kinds = level_kinds(case, kb, chosen) if alike_once and len(case.targets) > 1 else {}
-    explained = explained_levels(first_of_each_kind(case.targets, kinds))
-    solver.extend(TRACKING_PART, tracking.program + explained)
+    levels = first_of_each_kind(case.targets, kinds)
+    solver.extend(TRACKING_PART, tracking_program(tracking, solver, determinations, levels))
     try:
         explanations = explain_answer(_answer(solver), case, tracking, determinations, kinds)
     except NotAlike:  # each level walked on its own, its tracking rules grounded
         return determine_and_explain(case, kb, chosen, closed_world=closed_world, alike_once=False)
     return determinations, explanations
+
+
+def tracking_program(
+    tracking: Tracking, solver: Solver, determinations: list[Determination], levels: list[str]
+) -> str:
+    """The tracking rules the explanation of the decided case reads (the
+    procedures its request names, the policies' statuses at the `levels`
+    explained) and the facts that start them at those levels."""
+    from engine.explanation.tracking import Decided, explained_levels
+
+    statuses = [
+        (determination.policy.id, determination.levels[level].status)
+        for determination in determinations
+        for level in levels
+        if level in determination.levels
+    ]
+    decided = Decided(
+        frozenset(str(atom.arguments[0]) for atom in solver.atoms_of("requested", 1)),
+        frozenset(policy for policy, _ in statuses),
+        frozenset(policy for policy, status in statuses if status != MEDICALLY_NECESSARY),
+    )
+    return tracking.program_for(decided) + explained_levels(levels)
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

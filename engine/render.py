@@ -185,6 +185,7 @@ def to_text(
     levels = ", ".join(level.upper() for level in case.targets)
     lines = [f"Case {case.source} (target {levels})", *first_screen(determinations, case)]
     explained = _paired(explanations, len(determinations))
+    words: dict[tuple[int, str], str] = {}  # the facts worded, for every policy's explanation
     for d, explanation in zip(determinations, explained, strict=True):
         lines.append("")
         lines.extend(_policy_block(d, case))
@@ -192,7 +193,8 @@ def to_text(
             from engine.explanation.render import explanation_lines
 
             quoted = {level: _quoted(d, level) for level in d.levels}
-            lines.extend(explanation_lines(explanation, "  ", _request_why(d, case), quoted))
+            why = _request_why(d, case)
+            lines.extend(explanation_lines(explanation, "  ", why, quoted, words))
     return "\n".join(lines) + "\n"
 
 

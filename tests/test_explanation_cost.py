@@ -4,9 +4,11 @@ the standard library's encoder, and explanations of the program as decided."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +102,191 @@ def test_fired_use_from_fired_is_the_same_as_from_the_rule_body() -> None:
         uses = [sorted(str(a) for a in answer if a.name == "fired_use") for answer in answers]
         assert uses[0], example.name
         assert uses[0] == uses[1], example.name
+
+
+def _explained(case_text: str) -> tuple[int, str]:
+    """The length of the tracking program grounded for a case, and its
+    explanations as text and as JSON."""
+    from engine.case import read_case
+    from engine.render import to_json, to_text
+    from engine.solve import Solver
+
+    grounded: list[int] = []
+    extend = Solver.extend
+
+    def measured(solver: Solver, part: str, facts: str) -> None:
+        grounded.append(len(facts))
+        extend(solver, part, facts)
+
+    case = read_case(case_text, "<case>")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Solver, "extend", measured)
+        determinations, explanations = determine_and_explain(case)
+    rendered = to_text(case, determinations, explanations) + to_json(
+        case, determinations, explanations
+    )
+    return sum(grounded), rendered
+
+
+def _same_explanations_with_fewer_rules(case_text: str) -> bool:
+    """The explanations with the tracking rules the case's explanation reads
+    are those with every tracking rule; True when they are fewer."""
+    from engine.explanation.tracking import Tracking
+
+    gated_size, gated = _explained(case_text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Tracking, "program_for", lambda tracking, _: tracking.program)
+        full_size, full = _explained(case_text)
+    assert gated == full
+    return gated_size < full_size
+
+
+def test_tracking_rules_no_explanation_reads_are_left_out_and_it_is_the_same() -> None:
+    # Every policy decides L1 medically necessary: no indication needs its why
+    # not; bcbsm_sacral has no status at L1; no rule for kyphoplasty or
+    # sacroplasty can start.
+    fewer = {
+        example.name: _same_explanations_with_fewer_rules(example.read_text())
+        for example in sorted(EXAMPLES.glob("*.lp"))
+    }
+    assert fewer["acute_osteoporotic_l1_hospitalized.lp"]
+    assert fewer["myeloma_l2_kyphoplasty.lp"]
+
+
+@pytest.mark.slow
+def test_the_explanations_with_the_tracking_rules_read_are_those_with_all_generated() -> None:
+    from bench.generated import case_text
+
+    rng = random.Random(20261201)
+    fewer = [_same_explanations_with_fewer_rules(case_text(rng)) for _ in range(40)]
+    assert any(fewer)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab  \t\n\r\x0b\x0c\u00a0\u2028-é"), max_size=60),
+    st.sampled_from(["", " ", "  ", "    "]),
+    st.integers(1, 30),
+)
+def test_wrapped_text_is_textwraps(text: str, indent: str, width: int) -> None:
+    # engine.wording.wrapped fills lines as textwrap does, at a fraction of the cost.
+    import textwrap
+
+    from engine.wording import wrapped
+
+    expected = textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    assert wrapped(text, indent, width) == expected
+
+
+def _tracking_program() -> str:
+    from engine.explanation.tracking import track
+    from engine.knowledge_base import KnowledgeBase
+
+    kb = KnowledgeBase()
+    return track(kb, kb.policy_ids()).program
+
+
+def test_the_copies_of_the_rules_of_one_head_start_from_one_demand_rule() -> None:
+    # concepts.lp derives lesion_at/2 by two rules: a failed lesion_at literal
+    # of a policy rule demands both copies with one rule, not one rule each.
+    program = _tracking_program().splitlines()
+    demands = [line for line in program if line.startswith("demand(")]
+    assert len(demands) == len(set(demands))
+    copies = ('"concepts:lesion_at:1@K,L"', '"concepts:lesion_at:2@K,L"')
+    started = {
+        line.split(" :- ", 1)[1].split(";", 1)[0]
+        for line in program
+        if any(f"({copy}," in line.split(" :- ", 1)[0] for copy in copies)
+    }
+    assert started == {'demand("lesion_at(L,K)@K,L",(K,L))'}
+    asked = [line for line in demands if line.startswith('demand("lesion_at(L,K)@K,L",')]
+    assert len(asked) > 5
+
+
+def test_the_why_not_of_labelled_rules_starts_where_it_is_derived_once() -> None:
+    # explained_target/1 and explained_short/2 are derived once; a labelled
+    # rule's why not starts from one of them, not from their bodies again.
+    program = _tracking_program()
+    assert program.count("explained_level(L)") == 1
+    assert program.count("not level_status(cigna_cmm607,L,medically_necessary)") == 1
+    assert 'failed("bcbsm_sacral:BCN.HMO",1,(L,)) :- explained_target(L); ' in program
+
+
+def test_an_explained_query_with_a_warm_cache_imports_no_rule_reading_modules() -> None:
+    # The cached tracking is read without engine.rules (and what it imports),
+    # and the cache is read without tempfile (only writing needs it).
+    import subprocess
+    import sys
+
+    from engine.explanation.tracking import track
+    from engine.knowledge_base import KnowledgeBase
+
+    kb = KnowledgeBase()
+    track(kb, kb.policy_ids())  # the cache is warm
+    script = (
+        "import sys\n"
+        "from engine.knowledge_base import KnowledgeBase\n"
+        "from engine.query import determine_and_explain\n"
+        "from engine.case import read_case_file\n"
+        f"determine_and_explain(read_case_file({str(EXAMPLES / 'myeloma_l2_kyphoplasty.lp')!r}))\n"
+        "print(sorted(m for m in ('engine.rules', 'engine.interpretations', 'tempfile')"
+        " if m in sys.modules))\n"
+    )
+    root = EXAMPLES.parent
+    found = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"
+
+
+def test_levels_are_told_apart_by_the_text_of_their_facts() -> None:
+    # engine.level_symmetry reads a fact's predicate and level from its text:
+    # a per-level predicate is known by its name alone.
+    from engine.case import read_case
+    from engine.knowledge_base import KnowledgeBase
+    from engine.level_symmetry import level_kinds
+    from engine.vocabulary import PREDICATES
+
+    names = [p.name for p in PREDICATES]
+    assert len(names) == len(set(names))
+    kb = KnowledgeBase()
+    request = "procedure(vertebroplasty). target(t6). target(t7).\n"
+    levels = "fracture(t6, osteoporotic). fracture(t7, osteoporotic).\n"
+
+    def kinds(facts: str) -> dict[str, object]:
+        return dict(level_kinds(read_case(request + levels + facts, "<case>"), kb, ["nd_x5025"]))
+
+    alike = kinds("lesion_trait(t6, painful). lesion_trait(t7, painful).")
+    assert alike["t6"] == alike["t7"]
+    negated = kinds("lesion_trait(t6, painful). -lesion_trait(t7, painful).")
+    assert negated["t6"] != negated["t7"]
+    onset = kinds("onset_days(t6, 10). onset_days(t7, 100).")
+    assert onset["t6"] != onset["t7"]
+
+
+def test_each_fact_is_worded_once_for_every_policys_explanation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import engine.explanation.render as explanation_render
+    from engine.render import to_text
+
+    case = read_case_file(str(EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp"))
+    determinations, explanations = determine_and_explain(case)
+    expected = to_text(case, determinations, explanations)
+    worded: list[str] = []
+    fact_words = explanation_render.fact_words
+
+    def counted(symbol: Any, tables: Any) -> str:
+        worded.append(str(symbol))
+        return fact_words(symbol, tables)
+
+    monkeypatch.setattr(explanation_render, "fact_words", counted)
+    assert to_text(case, determinations, explanations) == expected
+    assert worded and len(worded) == len(set(worded))

@@ -115,7 +115,13 @@ def test_the_tracking_program_computes_why_not() -> None:
     assert f'failed("{at_least}",3,(D,T,W)) :- prefix("{at_least}",2,(D,T,W)); not D >= T.' in (
         program
     )
-    assert f'demand("{at_least}",(six_weeks(nd_x5025),)) :- failed("nd_x5025:MN.1.c",' in program
+    # The copy starts from the heads demanded (one demand rule for the rules
+    # of one head).
+    demanded = 'demand("longest_therapy_at_least(W)@W",(six_weeks(nd_x5025),))'
+    assert f'{demanded} :- failed("nd_x5025:MN.1.c",' in program
+    assert f'prefix("{at_least}",1,(D,W)) :- demand("longest_therapy_at_least(W)@W",(W,));' in (
+        program
+    )
     assert "#show failed/3." in program
 
 

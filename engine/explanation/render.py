@@ -9,7 +9,7 @@ of concepts.lp (ranges, counts, #max) are folded into the criterion they serve.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import clingo
 
@@ -63,32 +63,34 @@ def explanation_lines(
     indent: str = INDENT,
     request_reason: str = "",
     quoted: Mapping[str, Collection[str]] | None = None,
+    words: Words | None = None,
 ) -> list[str]:
     """The derivation in words; `request_reason` words a whole-request status
     (not_in_effect: the service date and the period; not_addressed: the
     procedure requested and those addressed) in place of the facts it read;
-    `quoted` (level -> criterion ids) are quoted above already: their ids only."""
-    tables = explanation.tables
+    `quoted` (level -> criterion ids) are quoted above already: their ids only;
+    `words`, the facts worded so far (shared by the explanations of a query)."""
+    worded = _Worded(explanation.tables, {} if words is None else words)
     lines: list[str] = []
     if explanation.why is not None:  # the criterion is quoted above: only the facts it read
         facts = list(dict.fromkeys(case_facts_of(explanation.why)))
-        given = request_reason or "given: " + "; ".join(_fact(f, tables) for f in facts)
+        given = request_reason or "given: " + "; ".join(_fact(f, worded) for f in facts)
         if request_reason or facts:
             lines.append(f"{indent}why {status_words(explanation.status)}:")
             lines.extend(wrapped(given, indent + INDENT))
     for level in explanation.levels:
         above = frozenset((quoted or {}).get(level.level, ()))
-        lines.extend(_level_lines(level, indent, tables, above))
+        lines.extend(_level_lines(level, indent, worded, above))
     return lines
 
 
 def _level_lines(
-    level: LevelExplanation, indent: str, tables: Tables | None, quoted: frozenset[str]
+    level: LevelExplanation, indent: str, worded: _Worded, quoted: frozenset[str]
 ) -> list[str]:
     lines: list[str] = []
     inner = indent + INDENT
     if level.why is not None:
-        why = _group_lines(_grouped(level.why), inner, tables, quoted)
+        why = _group_lines(_grouped(level.why), inner, worded, quoted)
         if why:
             lines.append(f"{indent}why {level.level.upper()} is {status_words(level.status)}:")
             lines.extend(why)
@@ -116,7 +118,7 @@ def _looked_for(absent: Absent) -> str:
 
 
 def _group_lines(
-    group: _Group, indent: str, tables: Tables | None, quoted: frozenset[str]
+    group: _Group, indent: str, worded: _Worded, quoted: frozenset[str]
 ) -> list[str]:
     """A criterion (its quote unless quoted above), the facts it read, its
     sub-criteria; nothing for a criterion quoted above that read no fact."""
@@ -124,9 +126,9 @@ def _group_lines(
     child_indent = indent if group.criterion is None else indent + INDENT
     body: list[str] = []
     if facts:
-        body.extend(wrapped("given: " + "; ".join(_fact(f, tables) for f in facts), child_indent))
+        body.extend(wrapped("given: " + "; ".join(_fact(f, worded) for f in facts), child_indent))
     for child in group.children:
-        body.extend(_group_lines(child, child_indent, tables, quoted))
+        body.extend(_group_lines(child, child_indent, worded, quoted))
     if group.criterion is None:
         return body
     if group.criterion in quoted:
@@ -135,10 +137,27 @@ def _group_lines(
     return [f"{indent}{group.criterion}:", *quote, *body]
 
 
-def _fact(text: str, tables: Tables | None) -> str:
+# Fact texts worded, by the tables they were worded with (its id) and the text.
+Words = dict[tuple[int, str], str]
+
+
+class _Worded(NamedTuple):
+    """The knowledge base's tables a fact is worded with, and the facts worded
+    so far (a request of 30 levels words the same facts for every policy)."""
+
+    tables: Tables | None
+    words: Words
+
+
+def _fact(text: str, worded: _Worded) -> str:
+    tables = worded.tables
     if tables is None:
         return text
-    return fact_words(clingo.parse_term(text), tables)
+    key = (id(tables), text)
+    found = worded.words.get(key)
+    if found is None:
+        found = worded.words[key] = fact_words(clingo.parse_term(text), tables)
+    return found
 
 
 def _failure_lines(failure: Failure, indent: str, seen: set[str]) -> list[str]:

@@ -34,6 +34,13 @@ why not (the policy rules and the concepts they read):
         names it;
     failed_witness("<id>", K, (P...), A) :- failed("<id>", K, (P...)), A.
         for a failed `not A` or aggregate, the ground atoms that made it fail.
+
+clingo parses and grounds each rule at a cost, instances or none: a case is
+given only the rules its explanation reads (Tracking.program_for): not those
+of a rule asking for a procedure the request does not name, nor the why not
+of a policy with no status at an explained level, nor that of the
+indications of a policy that decided every explained level medically
+necessary (nor the demanded copies only they start).
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ import itertools
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.determination import MEDICALLY_NECESSARY
 from engine.knowledge_base import EPILOGUE, PROLOGUE, KnowledgeBase
@@ -58,9 +65,11 @@ from engine.rule_reader import (
     show,
     variables_of,
 )
-from engine.rules import Catalogue, CriterionText, read_catalogue
 from engine.vocabulary import BY_SIGNATURE
 from engine.wording import TABLES
+
+if TYPE_CHECKING:
+    from engine.rules import Catalogue
 
 FIRED = "fired"
 FIRED_USE = "fired_use"
@@ -119,14 +128,47 @@ class TrackedRule(NamedTuple):
     level_variable: str = ""
 
 
+class Decided(NamedTuple):
+    """What the decision of a case says of the tracking rules its explanation
+    reads: the procedures the request names, the policies with a status at an
+    explained level (engine.explanation.tree explains those), and those with
+    one short of medically necessary (their indications are explained)."""
+
+    requested: frozenset[str]
+    assessed: frozenset[str]
+    short: frozenset[str]
+
+
+class Gate(NamedTuple):
+    """When the tracking rules of a rule are read: the request names these
+    procedures; and unless '', the policy is assessed at an explained level
+    (short of medically necessary at one, if `short`)."""
+
+    procedures: tuple[str, ...] = ()
+    policy: str = ""
+    short: bool = False
+
+    def opens(self, decided: Decided) -> bool:
+        return set(self.procedures) <= decided.requested and (
+            not self.policy
+            or self.policy in (decided.short if self.short else decided.assessed)
+        )
+
+
 class Tracking(NamedTuple):
     rules: dict[str, TrackedRule]
     program: str  # the tracking rules, to be added to the solved program
-    criteria: dict[tuple[str, str], CriterionText]  # (policy, id) -> its words and role
+    # (policy, id) -> the criterion's words and role (plain text: reading the
+    # cached tracking needs no engine.rules, nor what it imports)
+    criteria: dict[tuple[str, str], tuple[str, str]]
     copies: dict[str, TrackedRule] = {}  # demanded copies by id ('<rule id>@<variables>')
     # Heads whose rules are tracked for why not (the others read only the
     # knowledge base's own facts: they fail the same way for every case).
     checked: frozenset[str] = frozenset()
+    # `program` in its order, as runs of lines that hold under the same gates
+    # (an index into `gates`; no gate: always).
+    pieces: tuple[tuple[int, str], ...] = ()
+    gates: tuple[frozenset[Gate], ...] = ()
 
     def rule(self, rule_id: str) -> TrackedRule:
         found = self.rules.get(rule_id)
@@ -147,11 +189,19 @@ class Tracking(NamedTuple):
     def citation(self, policy: str, criterion: str | None) -> str | None:
         """The criterion's words exactly as the policy file states them."""
         found = self.criteria.get((policy, criterion)) if criterion else None
-        return found.text if found is not None else None
+        return found[0] if found is not None else None
 
     def role(self, policy: str, criterion: str) -> str:
         found = self.criteria.get((policy, criterion))
-        return found.role if found is not None else ""
+        return found[1] if found is not None else ""
+
+    def program_for(self, decided: Decided) -> str:
+        """`program` without the rules no explanation of the decided case reads
+        (they cannot start, or start for a policy or a level it does not
+        explain): clingo parses and grounds each rule at a cost, instances or
+        none."""
+        kept = [not gs or any(g.opens(decided) for g in gs) for gs in self.gates]
+        return "".join(text for index, text in self.pieces if kept[index])
 
 
 def explained_levels(levels: Iterable[str]) -> str:
@@ -168,22 +218,91 @@ def track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
 
 
 def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
+    from engine.rules import read_catalogue
+
     catalogue = read_catalogue(kb, policies)
     concepts = _shared_rules(kb.path(PROLOGUE))
     policy_rules = [rule for policy in policies for rule in _policy_rules(catalogue, policy)]
     glue = explained_glue(_shared_rules(kb.path(EPILOGUE)))
     rules = [*concepts, *policy_rules, *glue]
-    lines = [line for rule in rules for line in why_rules(rule)]
+    lines = [(line, _why_gates(rule)) for rule in rules for line in why_rules(rule)]
     failing = tracked_for_why_not([*concepts, *policy_rules])
     copies, demands = demanded_copies(failing)
     roots = [rule for rule in failing if rule.labelled]
-    lines += [line for rule in [*roots, *copies] for line in why_not_rules(rule)]
-    lines += demands
-    lines += [f"#show {name}/{arity}." for name, arity in SHOWN]
-    program = "\n".join(lines) + "\n"
+    gates = _why_not_gates(roots, demands)
+    lines += [(line, _ALWAYS) for line in start_rules(roots)]
+    lines += [(line, gates[r.id]) for r in [*roots, *copies] for line in why_not_rules(r)]
+    lines += list(dict.fromkeys((demand.line, gates[demand.parent]) for demand in demands))
+    lines += [(f"#show {name}/{arity}.", _ALWAYS) for name, arity in SHOWN]
+    program = "".join(f"{line}\n" for line, _ in lines)
     by_id = {rule.id: rule for rule in rules}
     checked = frozenset(rule.head_name for rule in failing)
-    return Tracking(by_id, program, catalogue.criteria, {c.id: c for c in copies}, checked)
+    pieces, gate_sets = _pieces(lines)
+    copied = {c.id: c for c in copies}
+    criteria = {key: (found.text, found.role) for key, found in catalogue.criteria.items()}
+    return Tracking(by_id, program, criteria, copied, checked, pieces, gate_sets)
+
+
+# --- Gates: which tracking rules can hold for a case --------------------------------
+
+# The gates of rules that can hold for any case.
+_ALWAYS: frozenset[Gate] = frozenset()
+
+
+def _why_gates(rule: TrackedRule) -> frozenset[Gate]:
+    """fired/3 and fired_use/5 of a rule that asks for a procedure hold only
+    when the request names it."""
+    procedures = _procedures_asked(rule)
+    return frozenset([Gate(procedures)]) if procedures else _ALWAYS
+
+
+def _start_gate(rule: TrackedRule) -> frozenset[Gate]:
+    """When the why not of a labelled rule is read: the procedures it asks for
+    (_start), its policy assessed, and for a met or indication head short of
+    medically necessary, at an explained level."""
+    gate = Gate(_procedures_asked(rule), rule.policy, rule.head_name in _SHORT_ONLY)
+    return _ALWAYS if gate == Gate() else frozenset([gate])
+
+
+def _procedures_asked(rule: TrackedRule) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            show(literal.atom[2][0])
+            for literal in rule.body
+            if _asks_procedure(rule, literal) and literal.atom is not None and literal.atom[2]
+        )
+    )
+
+
+def _why_not_gates(roots: list[TrackedRule], demands: list[Demand]) -> dict[str, frozenset[Gate]]:
+    """The gates of each root's and each demanded copy's why-not rules: a
+    copy's, those of the rules whose failures demand it (always, if one of
+    them always can)."""
+    gates = {rule.id: _start_gate(rule) for rule in roots}
+    changed = True
+    while changed:
+        changed = False
+        for demand in demands:
+            parent, known = gates.get(demand.parent), gates.get(demand.copy)
+            if parent is None:  # a copy not reached yet
+                continue
+            joined = _ALWAYS if not parent or known == _ALWAYS else parent | (known or parent)
+            if joined != known:
+                gates[demand.copy] = joined
+                changed = True
+    return gates
+
+
+def _pieces(
+    lines: list[tuple[str, frozenset[Gate]]],
+) -> tuple[tuple[tuple[int, str], ...], tuple[frozenset[Gate], ...]]:
+    """The lines in their order, as runs under the same gates (by index)."""
+    indexes: dict[frozenset[Gate], int] = {}
+    pieces: list[tuple[int, str]] = []
+    for gates, run in itertools.groupby(lines, key=lambda line: line[1]):
+        index = indexes.setdefault(gates, len(indexes))
+        pieces.append((index, "".join(f"{line}\n" for line, _ in run)))
+    return tuple(pieces), tuple(indexes)
 
 
 # --- Reading the rules ---------------------------------------------------------------
@@ -489,14 +608,42 @@ def _start(rule: TrackedRule) -> str:
     of medically necessary: the program is decided when the tracking rules are
     grounded), and only when the request names the procedure the rule asks for."""
     if rule.id != rule.source:
-        return f'{_DEMAND}("{rule.id}",{_tuple(rule.demand)})'
+        return f"{_DEMAND}({_demand_key(rule)},{_tuple(rule.demand)})"
     level = rule.level_variable
-    guards = [f"target({level})", f"{EXPLAINED_LEVEL}({level})"] if level else []
-    if level and rule.head_name in _SHORT_ONLY:
-        policy = show(rule.head[2][0])
-        guards.append(f"not level_status({policy},{level},{MEDICALLY_NECESSARY})")
+    policy = _short_policy(rule)
+    guards = [f"{_EXPLAINED_TARGET}({level})"] if level else []
+    if policy:
+        guards = [f"{_EXPLAINED_SHORT}({policy},{level})"]
+    elif level and rule.head_name in _SHORT_ONLY:  # a policy named by a variable
+        named = show(rule.head[2][0])
+        guards.append(f"not level_status({named},{level},{MEDICALLY_NECESSARY})")
     guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
     return "; ".join(guards)
+
+
+# Where the why not of labelled rules starts, derived once (start_rules), not
+# in the body of every rule of it: the target levels explained, and those of
+# them a policy did not decide medically necessary.
+_EXPLAINED_TARGET = "explained_target"
+_EXPLAINED_SHORT = "explained_short"
+
+
+def start_rules(roots: list[TrackedRule]) -> Iterator[str]:
+    """The rules deriving where the why not of these labelled rules starts."""
+    yield f"{_EXPLAINED_TARGET}(L) :- target(L); {EXPLAINED_LEVEL}(L)."
+    for policy in sorted({_short_policy(rule) for rule in roots} - {""}):
+        short = f"not level_status({policy},L,{MEDICALLY_NECESSARY})"
+        yield f"{_EXPLAINED_SHORT}({policy},L) :- {_EXPLAINED_TARGET}(L); {short}."
+
+
+def _short_policy(rule: TrackedRule) -> str:
+    """The policy of a labelled met or indication head at a level (the why not
+    of an indication is read where the policy decided the level short of
+    medically necessary), or ''."""
+    if not rule.level_variable or rule.head_name not in _SHORT_ONLY:
+        return ""
+    policy = rule.head[2][0]
+    return "" if variables_of(policy) else show(policy)
 
 
 def _in_start(rule: TrackedRule, literal: Literal) -> bool:
@@ -535,7 +682,15 @@ def _witnesses(literal: Literal, rule: TrackedRule) -> list[tuple[str, str]]:
 # --- Demand: why not for the heads another rule's failed literal asked for -------
 
 
-def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[str]]:
+class Demand(NamedTuple):
+    """A demand/2 rule: the failure of a literal of `parent` starts `copy`."""
+
+    parent: str
+    copy: str
+    line: str
+
+
+def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[Demand]]:
     """Copies of the helper and concept rules that start from the heads a failed
     positive literal of another rule asked for (its bound arguments), so that
     their first failure is that of this head, not of any head; and the
@@ -545,7 +700,7 @@ def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[s
         if not rule.labelled:
             deriving[rule.head_name].append(rule)
     copies: dict[str, TrackedRule] = {}
-    demands: list[str] = []
+    demands: list[Demand] = []
     waiting = [rule for rule in rules if rule.labelled]
     while waiting:
         parent = waiting.pop()
@@ -559,7 +714,7 @@ def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[s
                 if found is None:
                     continue
                 copy, line = found
-                demands.append(line)
+                demands.append(Demand(parent.id, copy.id, line))
                 if copy.id not in copies:
                     copies[copy.id] = copy
                     waiting.append(copy)
@@ -597,7 +752,15 @@ def _demand(
     values = _tuple([show(mapping[name]) for name in demanded])
     failed = f'{FAILED}("{parent.id}",{position + 1},{_tuple(parent.bound_before[position])})'
     condition = "; ".join([failed, *guards])
-    return copy, f'{_DEMAND}("{copy_id}",{values}) :- {condition}.'
+    return copy, f"{_DEMAND}({_demand_key(copy)},{values}) :- {condition}."
+
+
+def _demand_key(copy: TrackedRule) -> str:
+    """What starts a demanded copy, as a clingo string: its head and the head
+    variables bound. The demand rules of rules with the same head (concepts:
+    lesion_at:1 and :2) are the same rules: one starts the copies of both."""
+    key = f"{show(copy.head)}@{','.join(copy.demand)}"
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 # The epilogue's atoms an explanation derives (engine.explanation.why).
