@@ -58,21 +58,18 @@ def renamed(symbol: clingo.Symbol, old: clingo.Symbol, new: clingo.Symbol) -> cl
 
 
 def _pictures(case: Case) -> dict[str, frozenset[tuple[bool, str, str]]]:
-    """The facts the case documents at each level, the level left out (read
-    from each fact's text: one call into clingo a fact, not one an argument)."""
+    """The facts the case documents at each level, the level left out."""
     pictures: dict[str, set[tuple[bool, str, str]]] = {}
     for fact in case.facts:
-        text = str(fact.symbol)
-        name, _, arguments = text.removeprefix("-").partition("(")
-        if name in _PER_LEVEL:  # its first argument is a level (a constant)
-            level, _, rest = arguments.removesuffix(")").partition(",")
-            pictures.setdefault(level, set()).add((not text.startswith("-"), name, rest))
+        symbol = fact.symbol
+        arguments = symbol.arguments
+        if (symbol.name, len(arguments)) in _PER_LEVEL:
+            level, *rest = arguments
+            pictures.setdefault(level.name, set()).add((fact.positive, symbol.name, str(rest)))
     return {level: frozenset(picture) for level, picture in pictures.items()}
 
 
-# The case predicates stated at a level (a predicate's name is its own: the
-# vocabulary has no two of one name).
-_PER_LEVEL = frozenset(p.name for p in PREDICATES if p.per_level)
+_PER_LEVEL = frozenset((p.name, len(p.args)) for p in PREDICATES if p.per_level)
 
 
 @functools.cache

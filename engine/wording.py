@@ -15,7 +15,7 @@ Three kinds of template:
 
 from __future__ import annotations
 
-import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -408,34 +408,17 @@ def wrapped(text: str, indent: str, width: int = 96) -> list[str]:
     return list(_wrapped(text, indent, width))
 
 
-# textwrap's whitespace: each becomes a space, and words are split at its runs.
-_WHITESPACE = "\t\n\x0b\x0c\r "
-_TO_SPACE = str.maketrans(_WHITESPACE, " " * len(_WHITESPACE))
-_WORDS = re.compile(f"([{re.escape(_WHITESPACE)}]+)")
-
-
 @lru_cache(maxsize=4096)  # the same quotes recur at every level of a request
 def _wrapped(text: str, indent: str, width: int) -> tuple[str, ...]:
-    """The lines of textwrap.wrap(text, width, initial_indent=indent,
-    subsequent_indent=indent, break_long_words=False, break_on_hyphens=False),
-    by the same greedy filling, without its per-word list operations (a
-    request of 30 levels wraps some 600 paragraphs)."""
     if len(indent) + len(text) <= width and text.isprintable() and text == text.strip() != "":
-        return (indent + text,)  # one line (most are)
-    chunks = [chunk for chunk in _WORDS.split(text.expandtabs().translate(_TO_SPACE)) if chunk]
-    room = width - len(indent)
-    lines: list[str] = []
-    at = 0
-    while at < len(chunks):
-        if lines and not chunks[at].strip():  # a line does not start with a space
-            at += 1
-        start, used = at, 0
-        while at < len(chunks) and used + len(chunks[at]) <= room:
-            used += len(chunks[at])
-            at += 1
-        if at == start and at < len(chunks):  # a word longer than the line: a line of its own
-            at += 1
-        end = at - 1 if at > start and not chunks[at - 1].strip() else at
-        if end > start:
-            lines.append(indent + "".join(chunks[start:end]))
-    return tuple(lines)
+        return (indent + text,)  # one line, as textwrap would give it (most are)
+    return tuple(
+        textwrap.wrap(
+            text,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )

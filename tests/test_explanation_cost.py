@@ -169,7 +169,8 @@ def test_the_explanations_with_the_tracking_rules_read_are_those_with_all_genera
     st.integers(1, 30),
 )
 def test_wrapped_text_is_textwraps(text: str, indent: str, width: int) -> None:
-    # engine.wording.wrapped fills lines as textwrap does, at a fraction of the cost.
+    # engine.wording.wrapped: a text that fits on one line is not handed to
+    # textwrap; the line it gives is the one textwrap would.
     import textwrap
 
     from engine.wording import wrapped
@@ -246,16 +247,13 @@ def test_an_explained_query_with_a_warm_cache_imports_no_rule_reading_modules() 
     assert found.stdout.strip() == "[]"
 
 
-def test_levels_are_told_apart_by_the_text_of_their_facts() -> None:
-    # engine.level_symmetry reads a fact's predicate and level from its text:
-    # a per-level predicate is known by its name alone.
+def test_levels_are_told_apart_by_their_facts() -> None:
+    # engine.level_symmetry: two levels are alike only if the case states the
+    # same facts, of the same sign, at each.
     from engine.case import read_case
     from engine.knowledge_base import KnowledgeBase
     from engine.level_symmetry import level_kinds
-    from engine.vocabulary import PREDICATES
 
-    names = [p.name for p in PREDICATES]
-    assert len(names) == len(set(names))
     kb = KnowledgeBase()
     request = "procedure(vertebroplasty). target(t6). target(t7).\n"
     levels = "fracture(t6, osteoporotic). fracture(t7, osteoporotic).\n"
