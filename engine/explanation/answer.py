@@ -171,15 +171,14 @@ class TrackedAnswer:
 
     def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[_Failed]]:
         index: dict[tuple[Term, ...] | None, list[_Failed]] = defaultdict(list)
+        start = _start_names(rule)
         for position, printed, symbol in self._failed.get(rule.id, []):
             names = rule.bound_before[position - 1]
             bound = dict(zip(names, _bindings(printed, symbol), strict=True))
             failure = (position - 1, bound, printed)
-            start = _start_names(rule)
-            key = tuple(bound[n] for n in start) if start else None
-            index[key].append(failure)
-            if key is not None:
-                index[None].append(failure)
+            if start:
+                index[tuple([bound[name] for name in start])].append(failure)
+            index[None].append(failure)
         return index
 
     def witnesses(self, rule_id: str, position: int, bindings: str) -> list[Term]:

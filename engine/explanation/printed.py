@@ -12,6 +12,7 @@ answer None for it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from engine.explanation.tracking import FAILED, FIRED, FIRED_USE, WITNESS
@@ -140,8 +141,10 @@ def _compound(name: str, positive: bool, tokens: list[str], at: int) -> tuple[Te
         at += 1
 
 
+@functools.lru_cache(maxsize=4096)
 def _value(text: str) -> Term | None:
-    """A printed constant, number or string (no brackets in it), or None."""
+    """A printed constant, number or string (no brackets in it), or None
+    (values recur: each is read once)."""
     if not text:
         return None
     first = text[0]
