@@ -43,7 +43,7 @@ _SYMBOLS = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_SYMBOLS)
 def test_a_printed_term_reads_as_clingos_accessors_read_it(symbol: clingo.Symbol) -> None:
     term = term_of_text(str(symbol))
@@ -53,7 +53,7 @@ def test_a_printed_term_reads_as_clingos_accessors_read_it(symbol: clingo.Symbol
         assert term == of_symbol(symbol)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(_SYMBOLS, max_size=4))
 def test_a_printed_tuple_of_bindings_reads_as_clingos_accessors_read_it(
     values: list[clingo.Symbol],

@@ -62,7 +62,9 @@ class TrackedAnswer:
     """The tracked answer set: atoms by predicate, rule instances by the head
     they derived, and the first failed literal of each rule by its bindings.
 
-    Atoms arrive as clingo symbols and are read into terms only when asked for.
+    Atoms arrive as clingo symbols; each is printed once and filed by the
+    parts of its text (engine.explanation.printed), read into terms only when
+    asked for.
     """
 
     def __init__(self, atoms: list[clingo.Symbol], case: Case, tracking: Tracking) -> None:
