@@ -69,7 +69,7 @@ def test_a_printed_tuple_of_bindings_reads_as_clingos_accessors_read_it(
 def test_a_one_tuple_and_the_bounds_read_as_clingo_prints_them() -> None:
     assert tuple_of_text("(l1,)") == (("fun", "l1", (), True),)
     assert tuple_of_text("()") == ()
-    assert term_of_text("-f(#inf,-3,\"a,b\")") == (
+    assert term_of_text('-f(#inf,-3,"a,b")') == (
         "fun",
         "f",
         (("other", "#inf"), ("num", -3), ("str", "a,b")),
