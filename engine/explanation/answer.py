@@ -12,11 +12,11 @@ import clingo
 
 from engine.case import Case
 from engine.explanation.model import Because, Failure, Served, Step, WalkMemo
+from engine.explanation.printed import is_tracked, split_tracked, term_of_text, tuple_of_text
 from engine.explanation.tracking import (
     FAILED,
     FIRED,
     FIRED_USE,
-    WITNESS,
     TrackedRule,
     Tracking,
 )
@@ -36,6 +36,10 @@ _LABELLED = ("met", "indication", "exclusion", "otherwise")
 
 # A failure of a rule: (body position, bindings before it, the bindings as printed).
 _Failed = tuple[int, Binding, str]
+# A fired/3 atom filed by its head: (rule id, the bindings as printed, the atom).
+_Fired = tuple[str, str, clingo.Symbol]
+# An atom as printed, with the atom it was shown as or in (read into a term on demand).
+_Atom = tuple[str, clingo.Symbol]
 
 
 def _start_names(rule: TrackedRule) -> tuple[str, ...]:
@@ -47,12 +51,14 @@ class TrackedAnswer:
     """The tracked answer set: atoms by predicate, rule instances by the head
     they derived, and the first failed literal of each rule by its bindings.
 
-    Atoms arrive as clingo symbols and are read into terms only when asked for.
+    Atoms arrive as clingo symbols; each is printed once and filed by the
+    parts of its text (engine.explanation.printed), read into terms only when
+    asked for.
     """
 
     def __init__(self, atoms: list[clingo.Symbol], case: Case, tracking: Tracking) -> None:
         self.tracking = tracking
-        self._symbols: dict[str, list[clingo.Symbol]] = defaultdict(list)
+        self._symbols: dict[str, list[_Atom]] = defaultdict(list)
         self._by_signature: dict[tuple[str, int, bool], list[Term]] = {}
         self._fired_by_policy: dict[str, list[tuple[Term, TrackedRule]]] | None = None
         self._locations: dict[str, str] | None = None
@@ -60,14 +66,14 @@ class TrackedAnswer:
         self.derivations: dict[tuple[Term, Served], Step | None] = {}
         self.failures: dict[tuple[str, Term, int, Served], Failure | None] = {}
         self.reasons: dict[tuple[str, int, Term, int, Served, tuple[str, ...]], Because] = {}
-        # fired/3 by the text of the head: (rule id, bindings); read on demand.
-        self._fired_symbols: dict[str, list[tuple[str, clingo.Symbol]]] = defaultdict(list)
+        # fired/3 by the text of the head: (rule id, bindings as printed, the
+        # atom); the bindings are read on demand.
+        self._fired_symbols: dict[str, list[_Fired]] = defaultdict(list)
         self._fired: dict[str, list[tuple[TrackedRule, Binding, str]]] = {}
-        self._heads: dict[str, clingo.Symbol] = {}
         # fired_use/5, failed/3, failed_witness/4 by what they are looked up by.
-        self._uses: dict[tuple[str, str, str, int], list[clingo.Symbol]] = defaultdict(list)
-        self._failed: dict[str, list[tuple[int, clingo.Symbol]]] = defaultdict(list)
-        self._witnesses: dict[tuple[str, int, str], list[clingo.Symbol]] = defaultdict(list)
+        self._uses: dict[tuple[str, str, str, int], list[_Atom]] = defaultdict(list)
+        self._failed: dict[str, list[tuple[int, str, clingo.Symbol]]] = defaultdict(list)
+        self._witnesses: dict[tuple[str, int, str], list[_Atom]] = defaultdict(list)
         self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[_Failed]]] = {}
         self._failed_for: dict[tuple[str, Term], list[_Failed]] = {}
         self._demanded: dict[tuple[str, Term], TrackedRule] = {}
@@ -83,24 +89,26 @@ class TrackedAnswer:
             self.rules_by_head[rule.head_name].append(rule)
 
     def _add(self, symbol: clingo.Symbol) -> None:
-        name = symbol.name
+        """File an atom by its printed text (one foreign call; its parts are
+        read into terms only when asked for: engine.explanation.printed)."""
+        text = str(symbol)
+        name = text.partition("(")[0]
+        if not is_tracked(name):
+            self._symbols[name.lstrip("-")].append((text, symbol))
+            return
+        rule_id, *arguments = split_tracked(name, text) or _split_by_accessors(symbol)
         if name == FIRED:
-            rule_id, head, bindings = symbol.arguments
-            text = str(head)
-            self._fired_symbols[text].append((rule_id.string, bindings))
-            self._heads.setdefault(text, head)
+            head, bindings = arguments
+            self._fired_symbols[head].append((rule_id, bindings, symbol))
         elif name == FIRED_USE:
-            rule_id, head, bindings, position, atom = symbol.arguments
-            key = (rule_id.string, str(head), str(bindings), position.number)
-            self._uses[key].append(atom)
+            head, bindings, position, atom = arguments
+            self._uses[(rule_id, head, bindings, int(position))].append((atom, symbol))
         elif name == FAILED:
-            rule_id, position, bindings = symbol.arguments
-            self._failed[rule_id.string].append((position.number, bindings))
-        elif name == WITNESS:
-            rule_id, position, bindings, atom = symbol.arguments
-            self._witnesses[(rule_id.string, position.number, str(bindings))].append(atom)
+            position, bindings = arguments
+            self._failed[rule_id].append((int(position), bindings, symbol))
         else:
-            self._symbols[name.lstrip("-")].append(symbol)
+            position, bindings, atom = arguments
+            self._witnesses[(rule_id, int(position), bindings)].append((atom, symbol))
 
     def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding, str]]:
         """The rule instances that derived an atom (rule, bindings, bindings as
@@ -109,11 +117,11 @@ class TrackedAnswer:
         found = self._fired.get(head)
         if found is None:
             found = []
-            for rule_id, values in self._fired_symbols.get(head, []):
+            for rule_id, printed, symbol in self._fired_symbols.get(head, []):
                 rule = self.tracking.rules[rule_id]
-                bound = of_symbol(values)[2]
+                bound = _bindings(printed, symbol)
                 binding = dict(zip(rule.variables, bound, strict=True))
-                found.append((rule, binding, str(values)))
+                found.append((rule, binding, printed))
             found.sort(key=lambda item: (item[0].id, item[2]))
             self._fired[head] = found
         return found
@@ -121,7 +129,7 @@ class TrackedAnswer:
     def uses(self, rule: TrackedRule, head: Term, bindings: str, position: int) -> list[Term]:
         """The atoms a body literal stood for in a fired instance (fired_use/5)."""
         found = self._uses.get((rule.id, show(head), bindings, position + 1), [])
-        return sorted((of_symbol(s) for s in found), key=show)
+        return sorted((_term(text, symbol, 4) for text, symbol in found), key=show)
 
     def demanded(self, rule: TrackedRule, wanted: Term) -> TrackedRule:
         """Tracking.demanded, once per rule and head."""
@@ -152,26 +160,25 @@ class TrackedAnswer:
 
     def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[_Failed]]:
         index: dict[tuple[Term, ...] | None, list[_Failed]] = defaultdict(list)
-        for position, values in self._failed.get(rule.id, []):
+        start = _start_names(rule)
+        for position, printed, symbol in self._failed.get(rule.id, []):
             names = rule.bound_before[position - 1]
-            bound = dict(zip(names, of_symbol(values)[2], strict=True))
-            failure = (position - 1, bound, str(values))
-            start = _start_names(rule)
-            key = tuple(bound[n] for n in start) if start else None
-            index[key].append(failure)
-            if key is not None:
-                index[None].append(failure)
+            bound = dict(zip(names, _bindings(printed, symbol), strict=True))
+            failure = (position - 1, bound, printed)
+            if start:
+                index[tuple([bound[name] for name in start])].append(failure)
+            index[None].append(failure)
         return index
 
     def witnesses(self, rule_id: str, position: int, bindings: str) -> list[Term]:
         found = self._witnesses.get((rule_id, position + 1, bindings), [])
-        return sorted((of_symbol(s) for s in found), key=show)
+        return sorted((_term(text, symbol, 3) for text, symbol in found), key=show)
 
     def candidates(self, name: str, arity: int, positive: bool) -> list[Term]:
         key = (name, arity, positive)
         found = self._by_signature.get(key)
         if found is None:
-            terms = [of_symbol(s) for s in self._symbols.get(name, [])]
+            terms = [_term(text, symbol) for text, symbol in self._symbols.get(name, [])]
             found = [t for t in terms if len(t[2]) == arity and t[3] == positive]
             self._by_signature[key] = found
         return found
@@ -200,8 +207,8 @@ class TrackedAnswer:
             for head, instances in self._fired_symbols.items():
                 if head.split("(", 1)[0] not in _LABELLED:
                     continue
-                term = of_symbol(self._heads[head])
-                for rule_id, _ in instances:
+                term = _term(head, instances[0][2], 1)
+                for rule_id, _, _ in instances:
                     rule = self.tracking.rules[rule_id]
                     self._fired_by_policy[rule.policy].append((term, rule))
         return self._fired_by_policy.get(policy_id, [])
@@ -309,6 +316,32 @@ class HeadShape(NamedTuple):
             if value[0] != "var" and (argument is None or value != argument):
                 return False
         return True
+
+
+def _term(text: str, symbol: clingo.Symbol, argument: int | None = None) -> Term:
+    """The term of a printed atom or argument (the symbol's argument at that
+    index, or the symbol itself), read through clingo's accessors unless it
+    is plain (engine.explanation.printed)."""
+    found = term_of_text(text)
+    if found is not None:
+        return found
+    return of_symbol(symbol if argument is None else symbol.arguments[argument])
+
+
+def _bindings(printed: str, symbol: clingo.Symbol) -> tuple[Term, ...]:
+    """The values of the bindings a fired/3 or failed/3 atom shows (its third argument)."""
+    found = tuple_of_text(printed)
+    if found is not None:
+        return found
+    values: tuple[Term, ...] = of_symbol(symbol.arguments[2])[2]
+    return values
+
+
+def _split_by_accessors(symbol: clingo.Symbol) -> tuple[str, ...]:
+    """split_tracked through clingo's accessors: the rule id and the other
+    arguments as printed."""
+    rule_id, *arguments = symbol.arguments
+    return (rule_id.string, *(str(argument) for argument in arguments))
 
 
 def is_ground(term: Term) -> bool:
