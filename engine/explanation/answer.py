@@ -77,6 +77,10 @@ class TrackedAnswer:
         self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[_Failed]]] = {}
         self._failed_for: dict[tuple[str, Term], list[_Failed]] = {}
         self._demanded: dict[tuple[str, Term], TrackedRule] = {}
+        # Rule heads as failed() reads them, by rule id (read as asked).
+        self._head_shapes: dict[str, HeadShape] = {}
+        # What the walk works out once per answer (engine.explanation.model).
+        self.memo = WalkMemo()
         for symbol in atoms:
             self._add(symbol)
         self.tables = self._tables()
@@ -230,30 +234,20 @@ class TrackedAnswer:
         demanded rule: Tracking.demanded)."""
         return frozenset(copy.source for copy in self.tracking.copies.values())
 
-    @cached_property
-    def memo(self) -> WalkMemo:
-        """What the walk works out once per answer (engine.explanation.model)."""
-        return WalkMemo()
-
     def _start(self, rule: TrackedRule, wanted: Term) -> tuple[tuple[Term, ...] | None, bool]:
         """The values `wanted` gives the rule's start variables (None if it
         leaves one open), and whether every failure indexed under them has a
         head that can be `wanted` (head_compatible holds: `wanted` is the head
         with the start values put in and nothing else bound), the head read
         once per rule (HeadShape)."""
-        shape = self.head_shapes.get(rule.id)
+        shape = self._head_shapes.get(rule.id)
         if shape is None:
-            shape = self.head_shapes[rule.id] = HeadShape.of(rule)
+            shape = self._head_shapes[rule.id] = HeadShape.of(rule)
         values = shape.start_values(wanted)
         return values, values is not None and shape.any_head(wanted)
 
-    @cached_property
-    def head_shapes(self) -> dict[str, HeadShape]:
-        """Rule heads as failed() reads them, by rule id (read as asked)."""
-        return {}
-
     def has_fired_text(self, text: str) -> bool:
-        """has_fired, for an atom given as clingo prints it."""
+        """Whether a rule that fired derived the atom clingo prints as `text`."""
         return text in self._fired_symbols
 
 

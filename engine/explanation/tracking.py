@@ -759,8 +759,7 @@ def _demand_key(copy: TrackedRule) -> str:
     """What starts a demanded copy, as a clingo string: its head and the head
     variables bound. The demand rules of rules with the same head (concepts:
     lesion_at:1 and :2) are the same rules: one starts the copies of both."""
-    key = f"{show(copy.head)}@{','.join(copy.demand)}"
-    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return show(("str", f"{show(copy.head)}@{','.join(copy.demand)}"))
 
 
 # The epilogue's atoms an explanation derives (engine.explanation.why).
