@@ -288,3 +288,72 @@ def test_each_fact_is_worded_once_for_every_policys_explanation(
     monkeypatch.setattr(explanation_render, "fact_words", counted)
     assert to_text(case, determinations, explanations) == expected
     assert worded and len(worded) == len(set(worded))
+
+
+def test_a_rule_reading_its_level_only_in_target_is_tracked_once_for_every_level() -> None:
+    # providence_196 II.B ("Osteomyelitis ... is present") reads the level only
+    # in target(L): it fails alike at every level, so its why not has no level
+    # in its bindings and starts once; one reading a level's facts does not.
+    program = _tracking_program()
+    once = "any_explained_target; not condition(osteomyelitis)."
+    assert f'failed("providence_196:II.B:1",2,()) :- {once}' in program
+    assert 'failed("providence_196:II.G:2",2,(L,)) :- explained_target(L); ' in program
+
+
+_THREE_LEVELS = """procedure(vertebroplasty). pain_severity(severe). hospitalized_for_pain.
+target(t8). fracture(t8, osteoporotic). onset_days(t8, 10). imaging(t8, mri_edema).
+target(t9). fracture(t9, osteoporotic). onset_days(t9, 20). pain_concordant(t9).
+target(l1). fracture(l1, traumatic). onset_days(l1, 200). finding(l1, burst).
+"""
+
+
+def _explained(text: str) -> str:
+    from engine.case import read_case
+    from engine.render import to_json
+
+    case = read_case(text, "<case>")
+    determinations, explanations = determine_and_explain(case)
+    return to_json(case, determinations, explanations)
+
+
+def _explained_tracking_each_level(
+    text: str, monkeypatch: pytest.MonkeyPatch, cache: Path
+) -> str:
+    """_explained with every rule's why not tracked level by level (no rule
+    taken as reading its level only in target(L)), its tracking read afresh."""
+    import engine.explanation.cache as explanation_cache
+    import engine.explanation.tracking as tracking
+
+    with monkeypatch.context() as patched:
+        patched.setenv("KB_CACHE_DIR", str(cache))
+        patched.setattr(explanation_cache, "_MEMORY", {})
+        patched.setattr(tracking, "_level_blind", lambda rule: False)
+        return _explained(text)
+
+
+def test_rules_tracked_once_for_every_level_explain_each_level_as_tracked_level_by_level(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Three levels unlike each other (onset, imaging, a finding at one: an
+    # exclusion read level by level that applies at one), with exclusions
+    # read once assumed absent at every level (osteomyelitis: Providence II.B).
+    explained = _explained(_THREE_LEVELS)
+    assert explained == _explained_tracking_each_level(_THREE_LEVELS, monkeypatch, tmp_path)
+    document = json.loads(explained)
+    providence = next(d for d in document["determinations"] if d["policy"] == "providence_196")
+    absent = [
+        {item["rule"] for item in level["assumed_absent"]} for level in providence["levels"]
+    ]
+    assert all("providence_196:II.B:1" in rules for rules in absent)
+
+
+@pytest.mark.slow
+def test_generated_cases_explain_each_level_as_tracked_level_by_level(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bench.generated import case_text
+
+    rng = random.Random(20261202)
+    for _ in range(25):
+        text = case_text(rng)
+        assert _explained(text) == _explained_tracking_each_level(text, monkeypatch, tmp_path)

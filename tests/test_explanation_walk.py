@@ -127,7 +127,8 @@ def _asked(model: TrackedAnswer) -> Iterator[tuple[TrackedRule, Term]]:
 def _failed_the_long_way(model: TrackedAnswer, rule: TrackedRule, wanted: Term) -> list[object]:
     """Every failure of the rule (asked with its head open), kept where its
     start variables have the values `wanted` gives and its head can be `wanted`."""
-    names = rule.demand or ((rule.level_variable,) if rule.level_variable else ())
+    blind = rule.level_blind  # tracked once for every level: no start variable
+    names = rule.demand or ((rule.level_variable,) if rule.level_variable and not blind else ())
     values = {
         str(head[1]): value
         for head, value in zip(rule.head[2], wanted[2], strict=False)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from engine.explanation.answer import TrackedAnswer
 from engine.explanation.model import Absent, Served
+from engine.explanation.tracking import TrackedRule
 from engine.explanation.why_not import (
     MAX_DEPTH,
     at_level,
@@ -26,25 +27,40 @@ def assumed_absent(model: TrackedAnswer, policy_id: str, level: Term) -> Iterato
     item not documented. Exclusions that do not apply for other reasons (the
     procedure, the level, a threshold, a fact stated otherwise) are not listed."""
     applied = criteria_holding(model, "exclusion", 4, policy_id, level)
-    served = Served(policy_id, None)
     for criterion, rules in sorted(policy_rules(model, policy_id, "exclusion").items()):
         if ("str", criterion) in applied:
             continue
         for rule in rules:
-            failure = rule_failure(model, rule, at_level(rule, level), MAX_DEPTH, served)
-            if failure is None or failure.reading not in ("not_stated", "not_documented"):
-                continue
-            reading = failure.reason.split(": ", 1)[-1]
-            taken = (
-                "not stated, taken as absent"
-                if failure.reading == "not_stated"
-                else ("not documented, taken as absent")
-            )
-            yield Absent(
-                criterion,
-                failure.citation,
-                rule.id,
-                rule.location,
-                failure.condition,
-                f"{reading} ({taken})",
-            )
+            if not rule.level_blind:
+                found = _absent(model, rule, level)
+            elif (found := model.memo.absent.get(rule.id, _UNKNOWN)) is _UNKNOWN:
+                # the same at every level: worked out once
+                found = model.memo.absent[rule.id] = _absent(model, rule, level)
+            if found is not None:
+                yield found
+
+
+_UNKNOWN = Absent("", "", "", "", "", "")
+
+
+def _absent(model: TrackedAnswer, rule: TrackedRule, level: Term) -> Absent | None:
+    """The exclusion rule assumed absent at the level, or None if what it looks
+    for is not missing from the record (or it did not fail)."""
+    served = Served(rule.policy, None)
+    failure = rule_failure(model, rule, at_level(rule, level), MAX_DEPTH, served)
+    if failure is None or failure.reading not in ("not_stated", "not_documented"):
+        return None
+    reading = failure.reason.split(": ", 1)[-1]
+    taken = (
+        "not stated, taken as absent"
+        if failure.reading == "not_stated"
+        else "not documented, taken as absent"
+    )
+    return Absent(
+        rule.criterion,
+        failure.citation,
+        rule.id,
+        rule.location,
+        failure.condition,
+        f"{reading} ({taken})",
+    )

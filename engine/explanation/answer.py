@@ -35,7 +35,7 @@ from engine.wording import TABLES, Tables, tables_from
 _LABELLED = ("met", "indication", "exclusion", "otherwise")
 
 # A failure of a rule: (body position, bindings before it, the bindings as printed).
-_Failed = tuple[int, Binding, str]
+FailedAt = tuple[int, Binding, str]
 # A fired/3 atom filed by its head: (rule id, the bindings as printed, the atom).
 _Fired = tuple[str, str, clingo.Symbol]
 # An atom as printed, with the atom it was shown as or in (read into a term on demand).
@@ -43,8 +43,11 @@ _Atom = tuple[str, clingo.Symbol]
 
 
 def _start_names(rule: TrackedRule) -> tuple[str, ...]:
-    """The head variables every failure of the rule binds (where it starts)."""
-    return rule.demand or ((rule.level_variable,) if rule.level_variable else ())
+    """The head variables every failure of the rule binds (where it starts):
+    none for a rule tracked once for every level (TrackedRule.level_blind)."""
+    if rule.demand:
+        return rule.demand
+    return (rule.level_variable,) if rule.level_variable and not rule.level_blind else ()
 
 
 class TrackedAnswer:
@@ -74,8 +77,8 @@ class TrackedAnswer:
         self._uses: dict[tuple[str, str, str, int], list[_Atom]] = defaultdict(list)
         self._failed: dict[str, list[tuple[int, str, clingo.Symbol]]] = defaultdict(list)
         self._witnesses: dict[tuple[str, int, str], list[_Atom]] = defaultdict(list)
-        self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[_Failed]]] = {}
-        self._failed_for: dict[tuple[str, Term], list[_Failed]] = {}
+        self._failed_index: dict[str, dict[tuple[Term, ...] | None, list[FailedAt]]] = {}
+        self._failed_for: dict[tuple[str, Term], list[FailedAt]] = {}
         self._demanded: dict[tuple[str, Term], TrackedRule] = {}
         # Rule heads as failed() reads them, by rule id (read as asked).
         self._head_shapes: dict[str, HeadShape] = {}
@@ -143,7 +146,7 @@ class TrackedAnswer:
             found = self._demanded[key] = self.tracking.demanded(rule, wanted)
         return found
 
-    def failed(self, rule: TrackedRule, wanted: Term) -> list[_Failed]:
+    def failed(self, rule: TrackedRule, wanted: Term) -> list[FailedAt]:
         """Where the rule failed for heads like `wanted`: (body position, bindings
         before it, as printed) of the failures whose head can be `wanted`, read
         once per rule and indexed by the values of the head variables every
@@ -162,8 +165,8 @@ class TrackedAnswer:
             ]
         return found
 
-    def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[_Failed]]:
-        index: dict[tuple[Term, ...] | None, list[_Failed]] = defaultdict(list)
+    def _index_failed(self, rule: TrackedRule) -> dict[tuple[Term, ...] | None, list[FailedAt]]:
+        index: dict[tuple[Term, ...] | None, list[FailedAt]] = defaultdict(list)
         start = _start_names(rule)
         for position, printed, symbol in self._failed.get(rule.id, []):
             names = rule.bound_before[position - 1]

@@ -134,3 +134,11 @@ class WalkMemo:
     binding_atoms: dict[tuple[str, int], tuple[Term, ...]] = field(default_factory=dict)
     # The case facts an atom rests on, by (atom, what its derivation serves).
     facts_behind: dict[tuple[Term, Served], tuple[str, ...]] = field(default_factory=dict)
+    # The exclusion assumed absent (or None) of a rule that reads the level
+    # only in target(L), by rule id (engine.explanation.absent).
+    absent: dict[str, Absent | None] = field(default_factory=dict)
+    # The first failure of a rule, by (rule id, its failures as (body position,
+    # bindings as printed), depth, what it serves) (engine.explanation.why_not).
+    first_failures: dict[tuple[str, tuple[tuple[int, str], ...], int, Served], Failure] = field(
+        default_factory=dict
+    )

@@ -126,6 +126,10 @@ class TrackedRule(NamedTuple):
     location: str = ""
     head_name: str = ""
     level_variable: str = ""
+    # A labelled rule that reads its level only in target(L): it holds or
+    # fails alike at every target level, so its why not is tracked once
+    # for all of them (bindings without the level: _level_blind).
+    level_blind: bool = False
 
 
 class Decided(NamedTuple):
@@ -384,8 +388,24 @@ def _tracked(
         head_name=head_name,
         level_variable=str(arguments[2][1]) if at_level and arguments[2][0] == "var" else "",
     )
+    rule = rule._replace(level_blind=_level_blind(rule))
     order, bound = _safe_order(rule)
     return rule._replace(order=order, bound_before=bound)
+
+
+def _level_blind(rule: TrackedRule) -> bool:
+    """Whether a labelled rule's body reads its level only in target(L) (and
+    its policy is named, not a variable): whether it holds does not depend on
+    the level, and neither does where it fails."""
+    level = rule.level_variable
+    if not level or variables_of(rule.head[2][0]):
+        return False
+    reading = [
+        literal
+        for literal in rule.body
+        if level in literal.variables or level in literal.element_variables
+    ]
+    return [literal.text for literal in reading] == [f"target({level})"]
 
 
 # --- Safe order ----------------------------------------------------------------------
@@ -395,7 +415,8 @@ def _safe_order(rule: TrackedRule) -> tuple[tuple[int, ...], tuple[tuple[str, ..
     """Body positions in an order in which each literal's variables are bound
     by those before it (the written order where it is safe), and the variables
     bound before each position (renamed anonymous variables included)."""
-    bound = set(rule.demand) or {rule.level_variable} - {""}
+    unbound = {rule.level_variable} if rule.level_blind else set()
+    bound = set(rule.demand) or {rule.level_variable} - {""} - unbound
     renamed = _renamed_body(rule.body)
     waiting = list(range(len(rule.body)))
     order: list[int] = []
@@ -406,7 +427,7 @@ def _safe_order(rule: TrackedRule) -> tuple[tuple[int, ...], tuple[tuple[str, ..
         waiting.remove(chosen)
         order.append(chosen)
         before[chosen] = tuple(sorted(bound))
-        bound |= set(_binds(rule.body[chosen], renamed[chosen]))
+        bound |= set(_binds(rule.body[chosen], renamed[chosen])) - unbound
     return tuple(order), tuple(before[i] for i in range(len(rule.body)))
 
 
@@ -617,6 +638,8 @@ def _start(rule: TrackedRule) -> str:
     elif level and rule.head_name in _SHORT_ONLY:  # a policy named by a variable
         named = show(rule.head[2][0])
         guards.append(f"not level_status({named},{level},{MEDICALLY_NECESSARY})")
+    if rule.level_blind:  # once, if any level is explained (short, for an indication)
+        guards = [f"{_ANY_SHORT}({policy})" if policy else _ANY_TARGET]
     guards += [literal.text for literal in rule.body if _asks_procedure(rule, literal)]
     return "; ".join(guards)
 
@@ -626,14 +649,18 @@ def _start(rule: TrackedRule) -> str:
 # them a policy did not decide medically necessary.
 _EXPLAINED_TARGET = "explained_target"
 _EXPLAINED_SHORT = "explained_short"
+_ANY_TARGET = "any_explained_target"
+_ANY_SHORT = "any_explained_short"
 
 
 def start_rules(roots: list[TrackedRule]) -> Iterator[str]:
     """The rules deriving where the why not of these labelled rules starts."""
     yield f"{_EXPLAINED_TARGET}(L) :- target(L); {EXPLAINED_LEVEL}(L)."
+    yield f"{_ANY_TARGET} :- {_EXPLAINED_TARGET}(_)."
     for policy in sorted({_short_policy(rule) for rule in roots} - {""}):
         short = f"not level_status({policy},L,{MEDICALLY_NECESSARY})"
         yield f"{_EXPLAINED_SHORT}({policy},L) :- {_EXPLAINED_TARGET}(L); {short}."
+        yield f"{_ANY_SHORT}({policy}) :- {_EXPLAINED_SHORT}({policy},_)."
 
 
 def _short_policy(rule: TrackedRule) -> str:

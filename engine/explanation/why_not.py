@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from engine.dependencies import Dependencies
 from engine.explanation.answer import (
+    FailedAt,
     TrackedAnswer,
     argument_text,
     compatible,
@@ -112,16 +113,30 @@ def rule_failure(
     key = (rule.id, wanted, depth, served)
     if key in model.failures:
         return model.failures[key]
-    found = model.failures[key] = _first_failure(model, rule, wanted, depth, served)
+    failures = model.failed(rule, wanted)
+    found = model.failures[key] = _first_failure_once(model, rule, failures, depth, served)
+    return found
+
+
+def _first_failure_once(
+    model: TrackedAnswer, rule: TrackedRule, failures: list[FailedAt], depth: int, served: Served
+) -> Failure | None:
+    """_first_failure, once per rule and failures: the failure depends on the
+    head wanted only through them (a rule tracked once for every level,
+    TrackedRule.level_blind, fails the same way at each)."""
+    if not failures:
+        return None
+    key = (rule.id, tuple((position, printed) for position, _, printed in failures), depth, served)
+    memo = model.memo.first_failures
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _first_failure(model, rule, failures, depth, served)
     return found
 
 
 def _first_failure(
-    model: TrackedAnswer, rule: TrackedRule, wanted: Term, depth: int, served: Served
-) -> Failure | None:
-    failures = model.failed(rule, wanted)
-    if not failures:
-        return None
+    model: TrackedAnswer, rule: TrackedRule, failures: list[FailedAt], depth: int, served: Served
+) -> Failure:
     if len(failures) == 1:  # the usual case
         position, binding, printed = failures[0]
         at = [(binding, printed)]
