@@ -134,6 +134,8 @@ class WalkMemo:
     binding_atoms: dict[tuple[str, int], tuple[Term, ...]] = field(default_factory=dict)
     # The case facts an atom rests on, by (atom, what its derivation serves).
     facts_behind: dict[tuple[Term, Served], tuple[str, ...]] = field(default_factory=dict)
+    # Why a concept of concepts.lp failed, by (atom, depth) (engine.explanation.why_not).
+    concept_reasons: dict[tuple[Term, int], Because] = field(default_factory=dict)
     # The exclusion assumed absent (or None) of a rule that reads the level
     # only in target(L), by rule id (engine.explanation.absent).
     absent: dict[str, Absent | None] = field(default_factory=dict)

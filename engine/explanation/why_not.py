@@ -316,7 +316,22 @@ def _concept_reason(
     model: TrackedAnswer, pattern: Term, policy: str, depth: int, here: Served
 ) -> Because:
     """A failed concept of concepts.lp (onset_le, longest_therapy_at_least):
-    the case facts behind the failures of its rules, and the concept in words."""
+    the case facts behind the failures of its rules, and the concept in words;
+    once per concept atom and depth (the rules are every policy's, and what
+    the reason reads of their failures, the facts and how they read, does not
+    depend on the criterion served, which only labels them)."""
+    key = (pattern, depth)
+    found = model.memo.concept_reasons.get(key)
+    if found is None:
+        found = model.memo.concept_reasons[key] = _concept_failures(
+            model, pattern, policy, depth, here
+        )
+    return found
+
+
+def _concept_failures(
+    model: TrackedAnswer, pattern: Term, policy: str, depth: int, here: Served
+) -> Because:
     leaves = [
         leaf
         for r in _can_derive(model, policy, pattern)
