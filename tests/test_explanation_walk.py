@@ -183,3 +183,43 @@ def test_what_the_rules_read_is_worked_out_once_per_answer(
     assert why_not._vocabulary_behind(model, "onset_le") == onset == {"onset_days"}
     assert "fracture" in why_not._vocabulary_behind(model, "lesion_at")
     assert len(built) == 1
+
+
+def test_the_tracked_answer_is_freed_before_the_collector_runs_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # explain_answer pauses the cyclic collector while it reads and walks the
+    # answer; the answer must be freed by reference counting before it
+    # resumes, or the first collection after would scan all of it.
+    import gc
+    import weakref
+
+    from engine.explanation import tree
+
+    made: list[weakref.ref[TrackedAnswer]] = []
+    alive_on_resuming: list[bool] = []
+
+    class Watched(TrackedAnswer):
+        def __init__(self, *arguments: object) -> None:
+            super().__init__(*arguments)  # type: ignore[arg-type]
+            made.append(weakref.ref(self))
+
+    enable = gc.enable
+
+    def resumed() -> None:
+        alive_on_resuming.append(any(ref() is not None for ref in made))
+        enable()
+
+    kb = KnowledgeBase()
+    case = read_case(CASE, "case.lp")
+    policies = kb.policy_ids()
+    solver = Solver(kb.files(policies), case.program())
+    determinations, _ = decide(case, kb, solver)
+    tracking = track(kb, policies)
+    solver.extend(TRACKING_PART, tracking.program + explained_levels(case.targets))
+    monkeypatch.setattr(tree, "TrackedAnswer", Watched)
+    monkeypatch.setattr(gc, "enable", resumed)
+    assert gc.isenabled()
+    atoms = solver.last_model([]) or []
+    assert tree.explain_answer(atoms, case, tracking, determinations)
+    assert len(made) == 1 and alive_on_resuming == [False]

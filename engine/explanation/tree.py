@@ -64,7 +64,9 @@ def explain_answer(
     explained on its own."""
     with _no_cycle_collection():
         model = TrackedAnswer(atoms, case, tracking)
-        return [_explain_policy(model, d, kinds or {}) for d in determinations]
+        explanations = [_explain_policy(model, d, kinds or {}) for d in determinations]
+        del model  # freed while the collector is paused: the next collection need not scan it
+    return explanations
 
 
 @contextmanager
