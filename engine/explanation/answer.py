@@ -26,6 +26,7 @@ from engine.rule_reader import (
     of_symbol,
     show,
 )
+from engine.symbol_text import symbol_texts
 from engine.vocabulary import LEVELS
 from engine.wording import TABLES, Tables, tables_from
 
@@ -84,8 +85,8 @@ class TrackedAnswer:
         self._head_shapes: dict[str, HeadShape] = {}
         # What the walk works out once per answer (engine.explanation.model).
         self.memo = WalkMemo()
-        for symbol in atoms:
-            self._add(symbol)
+        for symbol, text in zip(atoms, symbol_texts(atoms), strict=True):
+            self._add(symbol, text)
         self.tables = self._tables()
         self.case_facts = {of_symbol(fact.symbol) for fact in case.facts}
         # The case facts in a fixed order (by their text), read once.
@@ -95,10 +96,9 @@ class TrackedAnswer:
         for rule in tracking.rules.values():
             self.rules_by_head[rule.head_name].append(rule)
 
-    def _add(self, symbol: clingo.Symbol) -> None:
-        """File an atom by its printed text (one foreign call; its parts are
+    def _add(self, symbol: clingo.Symbol, text: str) -> None:
+        """File an atom by its printed text (engine.symbol_text; its parts are
         read into terms only when asked for: engine.explanation.printed)."""
-        text = str(symbol)
         name = text.partition("(")[0]
         if not is_tracked(name):
             self._symbols[name.lstrip("-")].append((text, symbol))
