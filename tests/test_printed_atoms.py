@@ -107,7 +107,7 @@ def test_the_tracked_atoms_split_as_clingos_accessors_split_them() -> None:
                 found = split_tracked(symbol.name, str(symbol))
                 assert found == _by_accessors(symbol), str(symbol)
                 split += 1
-    assert split > 10_000
+    assert split > 8_000  # (rules reading their level only in target(L) are tracked once)
 
 
 def test_an_atom_the_text_cannot_split_is_read_through_the_accessors() -> None:

@@ -18,11 +18,14 @@ import re
 from engine.explanation.tracking import FAILED, FIRED, FIRED_USE, WITNESS
 from engine.rule_reader import Term
 
-# A string without brackets or escapes; a character of neither; a term whose
-# arguments are of those (nested once more: `four_weeks(cigna_cmm607)`).
-_STRING = r'"[^"\\()]*"'
-_CHARACTER = r'[^()"\\]'
-_INSIDE = rf"(?:{_CHARACTER}|{_STRING}|\((?:{_CHARACTER}|{_STRING})*\))*"
+# A string without brackets or escapes; a run of characters of neither; a
+# term whose arguments are of those (nested once more:
+# `four_weeks(cigna_cmm607)`). Runs, not single characters, and possessive
+# repeats (nothing to give back: the parts cannot overlap), so that a match
+# costs a step per part, not per character, and a failed one never backtracks.
+_STRING = r'"[^"\\()]*+"'
+_CHARACTERS = r'[^()"\\]++'
+_INSIDE = rf"(?:{_CHARACTERS}|{_STRING}|\((?:{_CHARACTERS}|{_STRING})*+\))*+"
 _ID = r'"([^"\\]*)"'
 _HEAD = rf"(-?[\w']+(?:\({_INSIDE}\))?)"
 _TUPLE = rf"(\({_INSIDE}\))"
