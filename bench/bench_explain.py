@@ -2,7 +2,7 @@
 knowledge base and cases explained by xclingo, measured in the same run.
 Prints figures; asserts nothing.
 
-    python bench/bench_explain.py [--runs N] [--xclingo PATH]
+    python bench/bench_explain.py [--runs N] [--instructions] [--xclingo PATH]
 
 Target (issue 10): `--explain` and `--format json` at most twice a plain query,
 at one level (the examples) and at 30 levels (a generated request). The rule
@@ -11,7 +11,9 @@ runs (engine/explanation/cache.py), so the figures are for a warm cache. End
 to end it prints wall time and CPU time (user + system of each `kb` process:
 the figure to read on a machine others use); in process, CPU time; then the
 phases of an explained query (decide, ground the tracking rules, solve,
-explain, render), to show where the time goes.
+explain, render), to show where the time goes. With --instructions (and
+valgrind installed) it also counts the instructions each `kb` process
+executes: a figure that does not move with what else the machine runs.
 
 xclingo (2.0b24) needs clingo==5.8.0 exactly, so it lives in its own venv
 (`./dev bench` makes .venv-xclingo); pass its `xclingo` script with --xclingo.
@@ -30,6 +32,7 @@ import argparse
 import itertools
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -295,16 +298,69 @@ def compare_xclingo(xclingo: str, runs: int) -> None:
     )
 
 
+def instructions(cases: list[Path]) -> None:
+    """Instructions executed by each `kb` process (valgrind's callgrind): the
+    same on every run, whatever else the machine is doing, so a ratio of
+    them does not move with the noise CPU times carry (a process that waits
+    on memory costs more time per instruction: the ratio of times may differ)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("\nInstructions: not counted (valgrind is not installed)")
+        return
+    kb = kb_command()
+    subprocess.run([*kb, "query", "--facts", str(cases[0]), "--explain"], capture_output=True)
+    print("\nInstructions executed end to end (valgrind --tool=callgrind), millions")
+    worst = 0.0
+    for case in cases:
+        counts = {
+            kind: _instructions(valgrind, [*kb, "query", "--facts", str(case), *extra])
+            for kind, extra in (("plain", []), ("explain", ["--explain"]), ("json", JSON))
+        }
+        plain = counts["plain"]
+        worst = max(worst, counts["explain"] / plain, counts["json"] / plain)
+        print(
+            f"  {case.name:<44} plain {plain:7.0f}  --explain {counts['explain']:7.0f}"
+            f" ({counts['explain'] / plain:4.2f}x)  json {counts['json']:7.0f}"
+            f" ({counts['json'] / plain:4.2f}x)"
+        )
+    verdict = "met" if worst <= 2.0 else "NOT met"
+    print(f"  worst --explain or json / plain: {worst:.2f}x (target <= 2.00x: {verdict})")
+
+
+JSON = ["--format", "json"]
+
+
+def _instructions(valgrind: str, command: list[str]) -> float:
+    """Millions of instructions the command executes (its children included)."""
+    run = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : ([\d,]+)", run.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind printed no count for {' '.join(command)}")
+    return int(found.group(1).replace(",", "")) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--xclingo", default="", help="path of an xclingo executable")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions of each kb process with valgrind (slow: ~20 s each)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         cases = [*EXAMPLES, thirty_levels(Path(folder)), thirty_distinct_levels(Path(folder))]
         end_to_end(args.runs, cases)
         in_process(args.runs, cases)
         phases(args.runs, cases)
+        if args.instructions:
+            instructions(cases)
     if args.xclingo:
         compare_xclingo(args.xclingo, max(3, args.runs // 5))
     else:
