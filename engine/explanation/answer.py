@@ -73,7 +73,7 @@ class TrackedAnswer:
         # fired/3 by the text of the head: (rule id, bindings as printed, the
         # atom); the bindings are read on demand.
         self._fired_symbols: dict[str, list[_Fired]] = defaultdict(list)
-        self._fired: dict[str, list[tuple[TrackedRule, Binding, str]]] = {}
+        self._fired: dict[Term, list[tuple[TrackedRule, Binding, str]]] = {}
         # fired_use/5, failed/3, failed_witness/4 by what they are looked up by.
         self._uses: dict[tuple[str, str, str, int], list[_Atom]] = defaultdict(list)
         self._failed: dict[str, list[tuple[int, str, clingo.Symbol]]] = defaultdict(list)
@@ -120,17 +120,16 @@ class TrackedAnswer:
     def fired(self, atom: Term) -> list[tuple[TrackedRule, Binding, str]]:
         """The rule instances that derived an atom (rule, bindings, bindings as
         clingo prints them), in a fixed order."""
-        head = show(atom)
-        found = self._fired.get(head)
+        found = self._fired.get(atom)
         if found is None:
             found = []
-            for rule_id, printed, symbol in self._fired_symbols.get(head, []):
+            for rule_id, printed, symbol in self._fired_symbols.get(show(atom), []):
                 rule = self.tracking.rules[rule_id]
                 bound = _bindings(printed, symbol)
                 binding = dict(zip(rule.variables, bound, strict=True))
                 found.append((rule, binding, printed))
             found.sort(key=lambda item: (item[0].id, item[2]))
-            self._fired[head] = found
+            self._fired[atom] = found
         return found
 
     def uses(self, rule: TrackedRule, head: Term, bindings: str, position: int) -> list[Term]:
