@@ -307,7 +307,7 @@ target(l1). fracture(l1, traumatic). onset_days(l1, 200). finding(l1, burst).
 """
 
 
-def _explained(text: str) -> str:
+def _explained_json(text: str) -> str:
     from engine.case import read_case
     from engine.render import to_json
 
@@ -319,7 +319,7 @@ def _explained(text: str) -> str:
 def _explained_tracking_each_level(
     text: str, monkeypatch: pytest.MonkeyPatch, cache: Path
 ) -> str:
-    """_explained with every rule's why not tracked level by level (no rule
+    """_explained_json with every rule's why not tracked level by level (no rule
     taken as reading its level only in target(L)), its tracking read afresh."""
     import engine.explanation.cache as explanation_cache
     import engine.explanation.tracking as tracking
@@ -328,7 +328,7 @@ def _explained_tracking_each_level(
         patched.setenv("KB_CACHE_DIR", str(cache))
         patched.setattr(explanation_cache, "_MEMORY", {})
         patched.setattr(tracking, "_level_blind", lambda rule: False)
-        return _explained(text)
+        return _explained_json(text)
 
 
 def test_rules_tracked_once_for_every_level_explain_each_level_as_tracked_level_by_level(
@@ -337,7 +337,7 @@ def test_rules_tracked_once_for_every_level_explain_each_level_as_tracked_level_
     # Three levels unlike each other (onset, imaging, a finding at one: an
     # exclusion read level by level that applies at one), with exclusions
     # read once assumed absent at every level (osteomyelitis: Providence II.B).
-    explained = _explained(_THREE_LEVELS)
+    explained = _explained_json(_THREE_LEVELS)
     assert explained == _explained_tracking_each_level(_THREE_LEVELS, monkeypatch, tmp_path)
     document = json.loads(explained)
     providence = next(d for d in document["determinations"] if d["policy"] == "providence_196")
@@ -356,4 +356,4 @@ def test_generated_cases_explain_each_level_as_tracked_level_by_level(
     rng = random.Random(20261202)
     for _ in range(25):
         text = case_text(rng)
-        assert _explained(text) == _explained_tracking_each_level(text, monkeypatch, tmp_path)
+        assert _explained_json(text) == _explained_tracking_each_level(text, monkeypatch, tmp_path)
