@@ -11,7 +11,6 @@ lines. The full quotes and every set to document follow in each policy's block
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -25,7 +24,14 @@ from engine.determination import (
     Missing,
 )
 from engine.vocabulary import LEVELS
-from engine.wording import date_words, item_words, or_list, period_words, status_words
+from engine.wording import (
+    date_words,
+    item_words,
+    or_list,
+    period_words,
+    status_words,
+    word_wrapped,
+)
 
 SCREEN_LINES = 10  # the first screen: the case line and every policy's headline
 MOST_LINES = 2  # lines a policy's headline may take
@@ -257,11 +263,4 @@ def _fitted(segments: list[Segment], prefix: str, lines: int) -> list[str]:
 
 
 def _wrapped(text: str, prefix: str) -> list[str]:
-    return textwrap.wrap(
-        text,
-        width=WIDTH,
-        initial_indent=prefix,
-        subsequent_indent=" " * len(prefix),
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    return word_wrapped(text, prefix, " " * len(prefix), WIDTH)
