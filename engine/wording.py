@@ -421,10 +421,10 @@ def word_wrapped(text: str, first: str, rest: str, width: int) -> list[str]:
     lines chunk by chunk in Python (~0.1 ms a paragraph; an explained 30-level
     request wraps hundreds). Printable text with no space at either end (all
     the wording writes) that fits reads as one line; with single spaces
-    between its words, it wraps greedily to the same lines as textwrap's: a
-    word goes on the line if the line, a space and the word fit in the width,
-    else it starts the next line (alone if longer than the width). Any other
-    text goes to textwrap (tests/test_render_cost.py compares the two).
+    between its words, it wraps greedily to the same lines as textwrap's:
+    each line ends at the last space that keeps it within the width (a word
+    longer than the width alone on its line). Any other text goes to
+    textwrap (tests/test_render_cost.py compares the two).
     """
     plain = text.isprintable() and text == text.strip() != ""
     if plain and len(first) + len(text) <= width:
@@ -439,14 +439,15 @@ def word_wrapped(text: str, first: str, rest: str, width: int) -> list[str]:
             break_on_hyphens=False,
         )
     lines: list[str] = []
-    line: list[str] = []
-    used = 0  # characters of the line's words and the spaces between them
-    room = width - len(first)
-    for word in text.split(" "):
-        if line and used + 1 + len(word) > room:
-            lines.append((rest if lines else first) + " ".join(line))
-            line, used, room = [], 0, width - len(rest)
-        used += len(word) + (1 if line else 0)
-        line.append(word)
-    lines.append((rest if lines else first) + " ".join(line))
+    indent, room = first, width - len(first)
+    while len(text) > room:
+        cut = text.rfind(" ", 0, max(room, 0) + 1)  # the last space the line can end at
+        if cut < 0:  # a first word longer than the line: alone on it
+            cut = text.find(" ")
+            if cut < 0:
+                break
+        lines.append(indent + text[:cut])
+        text = text[cut + 1 :]
+        indent, room = rest, width - len(rest)
+    lines.append(indent + text)
     return lines
