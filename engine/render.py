@@ -182,7 +182,16 @@ def to_json(
     determinations: list[Determination],
     explanations: list[Explanation] | None = None,
 ) -> str:
-    from engine.json_text import indented
+    return to_json_utf8(case, determinations, explanations).decode()
+
+
+def to_json_utf8(
+    case: Case,
+    determinations: list[Determination],
+    explanations: list[Explanation] | None = None,
+) -> bytes:
+    """to_json's text encoded in UTF-8 (engine.json_text.indented_utf8)."""
+    from engine.json_text import indented_utf8
 
     explained = _paired(explanations, len(determinations))
     document = {
@@ -191,7 +200,7 @@ def to_json(
             determination_json(d, e, case) for d, e in zip(determinations, explained, strict=True)
         ],
     }
-    return indented(document)
+    return indented_utf8(document)
 
 
 def _paired(explanations: list[Explanation] | None, count: int) -> list[Explanation | None]:
