@@ -48,14 +48,9 @@ _TEXTS = _PLAIN | _OTHER
 def test_word_wrapped_gives_the_lines_of_textwrap(
     text: str, first: str, rest: str, width: int
 ) -> None:
-    expected = textwrap.wrap(
-        text,
-        width=width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    wrapper = textwrap.TextWrapper(width, first, rest, break_long_words=False)
+    wrapper.break_on_hyphens = False
+    expected = wrapper.wrap(text)
     assert word_wrapped(text, first, rest, width) == expected
 
 
