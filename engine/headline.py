@@ -11,7 +11,6 @@ lines. The full quotes and every set to document follow in each policy's block
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -25,7 +24,14 @@ from engine.determination import (
     Missing,
 )
 from engine.vocabulary import LEVELS
-from engine.wording import date_words, item_words, or_list, period_words, status_words
+from engine.wording import (
+    date_words,
+    item_words,
+    or_list,
+    period_words,
+    status_words,
+    word_wrapped,
+)
 
 SCREEN_LINES = 10  # the first screen: the case line and every policy's headline
 MOST_LINES = 2  # lines a policy's headline may take
@@ -93,17 +99,33 @@ def headline_segments(
     deciding criterion quoted (or what to document). Without every_reason,
     only the first group that quotes and the first that asks for documents
     give their reasons (the others' follow in the block)."""
+    full, brief = headlines(determination, case)
+    return full if every_reason else brief
+
+
+def headlines(determination: Determination, case: Case) -> tuple[list[Segment], list[Segment]]:
+    """headline_segments with every reason and without, the levels grouped once."""
     if not determination.levels:
-        return [_fixed(_request_reason(determination, case))]
+        whole = [_fixed(_request_reason(determination, case))]
+        return whole, list(whole)
     groups: dict[tuple[str, tuple[Segment, ...]], list[str]] = {}
     for level in determination.levels.values():
         reason = tuple(_level_reason(determination, level))
         groups.setdefault((level.status, reason), []).append(level.level)
     statuses = list(dict.fromkeys(status for status, _ in groups))
+    ordered = sorted(groups.items(), key=lambda g: statuses.index(g[0][0]))
+    return _said(ordered, every_reason=True), _said(ordered, every_reason=False)
+
+
+def _said(
+    groups: list[tuple[tuple[str, tuple[Segment, ...]], list[str]]], *, every_reason: bool
+) -> list[Segment]:
+    """The segments of a headline, from its groups of levels (status and
+    reason, levels) in the order they are said."""
     segments: list[Segment] = []
     said = ""
     reasons_given: set[bool] = set()  # whether a reason given asks for documents
-    for (status, reason), levels in sorted(groups.items(), key=lambda g: statuses.index(g[0][0])):
+    for (status, reason), levels in groups:
         if segments:
             segments.append(_fixed("; "))
         ordered = ", ".join(sorted(levels, key=LEVELS.members.index)).upper()
@@ -212,11 +234,7 @@ def first_screen(determinations: Sequence[Determination], case: Case) -> list[st
         return []
     width = max(len(d.policy.id) for d in determinations)
     prefixes = [f"{d.policy.id:<{width}}  " for d in determinations]
-    headlines = [
-        (headline_segments(d, case), headline_segments(d, case, every_reason=False))
-        for d in determinations
-    ]
-    pairs = list(zip(headlines, prefixes, strict=True))
+    pairs = list(zip([headlines(d, case) for d in determinations], prefixes, strict=True))
     least = [len(_fitted(brief, prefix, 1)) for (_, brief), prefix in pairs]
     wanted = [len(_fitted(full, prefix, MOST_LINES)) for (full, _), prefix in pairs]
     budget = _lines_for(least, wanted, SCREEN_LINES - 1)
@@ -243,25 +261,20 @@ def _fitted(segments: list[Segment], prefix: str, lines: int) -> list[str]:
     """The headline wrapped after its prefix, its shortenable segments shortened,
     the longest first, until it fits in `lines` (or none can be shortened)."""
     kept = [len(s.units()) for s in segments]
+    shown = [s.shown(k) for s, k in zip(segments, kept, strict=True)]
     room = lines * (WIDTH - len(prefix))
     while True:
-        text = "".join(s.shown(k) for s, k in zip(segments, kept, strict=True))
+        text = "".join(shown)
         rows = _wrapped(text, prefix)
         shortenable = [i for i, s in enumerate(segments) if s.shortenable and kept[i] > s.least]
         if len(rows) <= lines or not shortenable:
             return rows
-        longest = max(shortenable, key=lambda i: len(segments[i].shown(kept[i])))
+        longest = max(shortenable, key=lambda i: len(shown[i]))
         # Far too long: several units at once (fewer than the excess could hold).
         step = max(1, (len(text) - room) // LONGEST_UNIT)
         kept[longest] = max(segments[longest].least, kept[longest] - step)
+        shown[longest] = segments[longest].shown(kept[longest])  # the others are as they were
 
 
 def _wrapped(text: str, prefix: str) -> list[str]:
-    return textwrap.wrap(
-        text,
-        width=WIDTH,
-        initial_indent=prefix,
-        subsequent_indent=" " * len(prefix),
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    return word_wrapped(text, prefix, " " * len(prefix), WIDTH)

@@ -16,8 +16,14 @@ import orjson
 
 def indented(document: Any) -> str:
     """The document as indented JSON text, ending in a newline."""
+    return indented_utf8(document).decode()
+
+
+def indented_utf8(document: Any) -> bytes:
+    """indented(document) encoded in UTF-8, as orjson writes it: for a stream
+    of bytes, without decoding two megabytes to text only to encode them again."""
     options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
-    return orjson.dumps(document, default=_plain, option=options).decode()
+    return orjson.dumps(document, default=_plain, option=options)
 
 
 def _plain(value: object) -> list[Any]:

@@ -3,7 +3,8 @@ and for programs (JSON: the output contract of /work/shared/output-contract.md).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engine.case import Case
 from engine.determination import (
@@ -25,6 +26,7 @@ from engine.wording import date_words, item_words, or_list, period_words, status
 
 if TYPE_CHECKING:
     from engine.explanation.model import Explanation, LevelExplanation
+    from engine.explanation.render import Nodes
 
 
 def _citation(criterion: Criterion) -> dict[str, str]:
@@ -38,42 +40,64 @@ def determination_json(
 ) -> dict[str, Any]:
     """One policy's determination in the shape of the output contract
     (/work/shared/output-contract.md; docs in the README's "Output")."""
+    from engine.explanation.render import node_json
+
     policy = determination.policy
     explained = explanation.levels if explanation is not None else ()
     by_level = {level.level: level for level in explained}
+    levels = determination.levels
+    summaries = {name: level_summary(determination, level) for name, level in levels.items()}
+    made = _Made({}, {})
     document: dict[str, Any] = {
         "policy": policy.id,
         "status": determination.status,
         "title": policy.title,
         "payer": policy.payer,
-        "summary": policy_summary(determination, case),
+        "summary": policy_summary(determination, case, summaries),
         "decided_by": [_citation(c) for c in determination.deciding_criteria()],
         "levels": [
-            _level_json(determination, level, by_level.get(level.level))
-            for level in determination.levels.values()
+            _level_json(determination, level, summaries[name], by_level.get(name), made)
+            for name, level in levels.items()
         ],
     }
     if explanation is not None and explanation.why is not None:
-        from engine.explanation.render import node_json
-
-        document["why"] = node_json(explanation.why)
+        document["why"] = node_json(explanation.why, made.nodes)
     return document
 
 
+class _Made(NamedTuple):
+    """The JSON made so far of a policy's explanation, which its levels share:
+    the nodes of its steps (engine.explanation.render.node_json) and the
+    entries of its exclusions assumed absent, by id of the step or exclusion."""
+
+    nodes: Nodes
+    absents: dict[int, dict[str, str]]
+
+
 def _level_json(
-    determination: Determination, level: LevelDetermination, explained: LevelExplanation | None
+    determination: Determination,
+    level: LevelDetermination,
+    summary: str,
+    explained: LevelExplanation | None,
+    made: _Made,
 ) -> dict[str, Any]:
     from engine.explanation.render import absent_json, node_json, unmet_json
 
+    assumed_absent = []
+    for absent in explained.assumed_absent if explained else ():
+        entry = made.absents.get(id(absent))
+        if entry is None:
+            entry = made.absents[id(absent)] = absent_json(absent)
+        assumed_absent.append(entry)
     document: dict[str, Any] = {
         "level": level.level,
         "status": level.status,
-        "summary": level_summary(determination, level),
+        "summary": summary,
         "decided_by": [_citation(determination.criterion(i)) for i in level.decided_by],
         "met": deciding_conditions(level),
         "unmet": unmet_json(explained.why_not) if explained is not None else [],
-        "why": node_json(explained.why) if explained and explained.why else None,
-        "assumed_absent": [absent_json(a) for a in explained.assumed_absent] if explained else [],
+        "why": node_json(explained.why, made.nodes) if explained and explained.why else None,
+        "assumed_absent": assumed_absent,
         "missing": [_missing_json(m) for m in level.missing],
     }
     if explained is not None:
@@ -101,8 +125,11 @@ def deciding_conditions(level: LevelDetermination) -> list[str]:
 # --- Sentences -----------------------------------------------------------------------
 
 
-def policy_summary(determination: Determination, case: Case | None) -> str:
-    """The decision and its reason in one plain-English sentence."""
+def policy_summary(
+    determination: Determination, case: Case | None, summaries: Mapping[str, str] | None = None
+) -> str:
+    """The decision and its reason in one plain-English sentence; `summaries`,
+    the levels' (level_summary), when they are worded already."""
     policy = determination.policy
     status = status_words(determination.status)
     if determination.status == "not_in_effect":
@@ -118,7 +145,9 @@ def policy_summary(determination: Determination, case: Case | None) -> str:
             f"Not addressed: the policy does not speak of {asked}; it addresses "
             f"{or_list(policy.procedures)}."
         )
-    levels = [level_summary(determination, level) for level in determination.levels.values()]
+    if summaries is None:
+        summaries = {n: level_summary(determination, v) for n, v in determination.levels.items()}
+    levels = list(summaries.values())
     if len(levels) == 1:
         return levels[0]
     return f"{status[:1].upper()}{status[1:]} for the request: " + " ".join(levels)
@@ -153,7 +182,16 @@ def to_json(
     determinations: list[Determination],
     explanations: list[Explanation] | None = None,
 ) -> str:
-    from engine.json_text import indented
+    return to_json_utf8(case, determinations, explanations).decode()
+
+
+def to_json_utf8(
+    case: Case,
+    determinations: list[Determination],
+    explanations: list[Explanation] | None = None,
+) -> bytes:
+    """to_json's text encoded in UTF-8 (engine.json_text.indented_utf8)."""
+    from engine.json_text import indented_utf8
 
     explained = _paired(explanations, len(determinations))
     document = {
@@ -162,7 +200,7 @@ def to_json(
             determination_json(d, e, case) for d, e in zip(determinations, explained, strict=True)
         ],
     }
-    return indented(document)
+    return indented_utf8(document)
 
 
 def _paired(explanations: list[Explanation] | None, count: int) -> list[Explanation | None]:

@@ -223,16 +223,28 @@ def _leaves(failure: Failure, indication: str) -> list[tuple[Failure, str]]:
 # --- JSON (the output contract's NODE, UNMET and CITED) ---------------------------------
 
 
-def node_json(step: Step) -> dict[str, Any]:
-    return {
-        "atom": step.atom,
-        "criterion": step.criterion,
-        "citation": step.citation,
-        "facts": [use.literal for use in step.uses if use.kind == "fact"],
-        "children": [node_json(child) for child in step.children],
-        "rule": step.rule,
-        "location": step.location,
-    }
+# The nodes made of an explanation's steps, by id of the step: a derivation
+# reaches the same step by several paths (half the steps of a 30-level request),
+# and the explanation, alive while it is rendered, holds every step.
+Nodes = dict[int, dict[str, Any]]
+
+
+def node_json(step: Step, made: Nodes | None = None) -> dict[str, Any]:
+    """A step and those below it as the output contract's NODE; a step made
+    already (in `made`) is the same node again."""
+    made = {} if made is None else made
+    node = made.get(id(step))
+    if node is None:
+        node = made[id(step)] = {
+            "atom": step.atom,
+            "criterion": step.criterion,
+            "citation": step.citation,
+            "facts": [use.literal for use in step.uses if use.kind == "fact"],
+            "children": [node_json(child, made) for child in step.children],
+            "rule": step.rule,
+            "location": step.location,
+        }
+    return node
 
 
 def unmet_json(failures: tuple[Failure, ...]) -> list[dict[str, Any]]:
