@@ -15,6 +15,7 @@ is unchanged (see `_settled` for why that is safe).
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -56,7 +57,8 @@ def _key(kind: str, sources: Sequence[str]) -> str:
     """The content key of these files, reused while their status is that of
     when it was worked out (a stat of each: no file read)."""
     paths = (*sources, *_READERS)
-    statuses = _statuses(paths)
+    found_sources, readers = _statuses(sources), _readers_status()
+    statuses = None if found_sources is None or readers is None else found_sources + readers
     known = _known_keys()
     found = known.get((kind, paths))
     if statuses is not None and found is not None and found[0] == statuses:
@@ -88,6 +90,13 @@ def _statuses(paths: Sequence[str]) -> tuple[Status, ...] | None:
     except OSError:
         return None
     return tuple((s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns) for s in found)
+
+
+@functools.cache
+def _readers_status() -> tuple[Status, ...] | None:
+    """The engine modules' status, taken once per process: it runs the code
+    it imported (every cached kind of a run hashes them)."""
+    return _statuses(_READERS)
 
 
 # Longer than the tick of any file system's timestamps (a jiffy on ext4 or
