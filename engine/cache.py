@@ -13,6 +13,7 @@ spends on the writing what saves on the reading (`_shared`, `_Pickler`).
 
 from __future__ import annotations
 
+import _thread
 import os
 import pickle
 from typing import Any
@@ -38,9 +39,10 @@ def load(path: str) -> object:
 def store(path: str, value: object) -> None:
     """Pickle value at path atomically; a failure leaves the cache as it was."""
     directory = os.path.dirname(path)
-    # A name no other process writes (and this one writes one file at a time);
-    # not tempfile.mkstemp: importing tempfile costs more than a warm run's reading.
-    temporary = f"{path}.{os.getpid()}.tmp"
+    # A name no other process or thread writes; not tempfile.mkstemp: importing
+    # tempfile costs more than a warm run's reading (which may write a key:
+    # engine.explanation.cache).
+    temporary = f"{path}.{os.getpid()}-{_thread.get_ident()}.tmp"
     try:
         os.makedirs(directory, exist_ok=True)
         with open(temporary, "wb") as out:

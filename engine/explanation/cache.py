@@ -61,7 +61,12 @@ def _key(kind: str, sources: Sequence[str]) -> str:
     statuses = None if found_sources is None or readers is None else found_sources + readers
     known = _known_keys()
     found = known.get((kind, paths))
-    if statuses is not None and found is not None and found[0] == statuses:
+    if (
+        statuses is not None
+        and isinstance(found, tuple)
+        and len(found) == 2  # the shape written (a file of another version is not)
+        and found[0] == statuses
+    ):
         return found[1]
     key = _content_key(kind, paths)
     if statuses is not None and all(_settled(status) for status in statuses):
@@ -129,7 +134,7 @@ def _known_keys() -> Known:
     global _known
     if _known is None:
         found = load(os.path.join(cache_directory(), _KEYS))
-        _known = found if isinstance(found, dict) else {}
+        _known = found if isinstance(found, dict) else {}  # else unreadable: worked out again
     return _known
 
 
