@@ -31,7 +31,8 @@ def load(path: str) -> object:
     """The pickled value at path, or None if there is none (or it cannot be read)."""
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            data = handle.read()  # at once: unpickling from the file reads it in pieces
+        return pickle.loads(data)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
 
