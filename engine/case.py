@@ -12,8 +12,8 @@ only text printed from those symbols, never a byte of the case file.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
+from typing import NamedTuple, TypeVar
 
 import clingo
 
@@ -82,7 +82,7 @@ class Case(NamedTuple):
 
     @property
     def targets(self) -> list[str]:
-        return list(dict.fromkeys(s.arguments[0].name for s in self.symbols("target")))
+        return list(_targets(self))
 
     @property
     def procedures(self) -> list[str]:
@@ -91,6 +91,36 @@ class Case(NamedTuple):
         named = [s.arguments[0].name for s in self.symbols("procedure")]
         coded = [CPT_PROCEDURE.get(s.arguments[0].string, "") for s in self.symbols("cpt")]
         return sorted({p for p in named + coded if p})
+
+
+T = TypeVar("T")
+
+
+def per_case(work: Callable[[Case], T]) -> Callable[[Case], T]:
+    """work(case), worked out once for the case it was last given.
+
+    One query asks several times for what a case holds (its targets, its
+    levels' facts: engine.level_symmetry), each time through clingo's symbol
+    accessors (a foreign call per name and argument). A Case is immutable, so
+    the result is kept for the last one asked, recognised by identity (it is
+    kept alive, so its id is not another's).
+    """
+    last: list[tuple[Case, T]] = []
+
+    @functools.wraps(work)
+    def once(case: Case) -> T:
+        if last and last[0][0] is case:
+            return last[0][1]
+        value = work(case)
+        last[:] = [(case, value)]
+        return value
+
+    return once
+
+
+@per_case
+def _targets(case: Case) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.arguments[0].name for s in case.symbols("target")))
 
 
 def read_case(text: str, source: str) -> Case:

@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping
 import clingo
 
 from engine import dependencies
-from engine.case import Case
+from engine.case import Case, per_case
 from engine.dependencies import names_used
 from engine.explanation.cache import cached
 from engine.knowledge_base import PROLOGUE, KnowledgeBase
@@ -57,8 +57,11 @@ def renamed(symbol: clingo.Symbol, old: clingo.Symbol, new: clingo.Symbol) -> cl
     return clingo.Function(symbol.name, arguments, symbol.positive)
 
 
+@per_case
 def _pictures(case: Case) -> dict[str, frozenset[tuple[bool, str, str]]]:
-    """The facts the case documents at each level, the level left out."""
+    """The facts the case documents at each level, the level left out (worked
+    out once per case: a missing-documentation search and the explanation
+    both ask)."""
     pictures: dict[str, set[tuple[bool, str, str]]] = {}
     for fact in case.facts:
         symbol = fact.symbol

@@ -5,7 +5,6 @@ exclusions taken as absent (Absent), per level and per policy
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.explanation.tracking import TrackedRule
@@ -105,42 +104,45 @@ _EPILOGUE_RULE = f"{EPILOGUE_STEM}:"
 Because = tuple[tuple[str, ...], str, str, tuple[Failure, ...]]  # facts, reason, reading, inner
 
 
-@dataclass
 class WalkMemo:
     """What the walk over one tracked answer works out once and looks up after
-    (engine.explanation.why, engine.explanation.why_not)."""
+    (engine.explanation.why, engine.explanation.why_not).
 
-    texts: dict[Term, str] = field(default_factory=dict)  # terms as clingo prints them
-    # How each body literal of a fired rule is read (engine.explanation.why), by rule id.
-    uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Criteria (string terms) of labelled atoms true, by (head, arity) then (policy, level).
-    holding: dict[tuple[str, int], dict[tuple[Term, Term], set[Term]]] = field(default_factory=dict)
-    # A policy's labelled rules of a head by criterion, by (policy, head).
-    policy_rules: dict[tuple[str, str], dict[str, list[TrackedRule]]] = field(default_factory=dict)
-    # A policy's labelled rules that fired, policy-wide and by level (engine.explanation.tree).
-    fired_at: dict[str, tuple[set[str], dict[Term, set[str]]]] = field(default_factory=dict)
-    # The rules a policy's literal of a predicate reads, by (predicate, policy),
-    # and those of them whose head can be an atom, by (policy, atom).
-    deriving: dict[tuple[str, str], list[TrackedRule]] = field(default_factory=dict)
-    can_derive: dict[tuple[str, Term], list[TrackedRule]] = field(default_factory=dict)
-    # The case-vocabulary predicates behind a derived predicate, from what the
-    # tracked rules' positive body atoms read.
-    behind: dict[str, frozenset[str]] = field(default_factory=dict)
-    dependencies: Dependencies | None = None
-    # The case facts of a predicate at a level, by (name, arity, level).
-    facts_at: dict[tuple[str, int, Term], list[Term]] = field(default_factory=dict)
-    # The positive atoms before a failed literal that bind what it reads, by
-    # (rule id, body position) (engine.explanation.why_not._facts_before).
-    binding_atoms: dict[tuple[str, int], tuple[Term, ...]] = field(default_factory=dict)
-    # The case facts an atom rests on, by (atom, what its derivation serves).
-    facts_behind: dict[tuple[Term, Served], tuple[str, ...]] = field(default_factory=dict)
-    # Why a concept of concepts.lp failed, by (atom, depth) (engine.explanation.why_not).
-    concept_reasons: dict[tuple[Term, int], Because] = field(default_factory=dict)
-    # The exclusion assumed absent (or None) of a rule that reads the level
-    # only in target(L), by rule id (engine.explanation.absent).
-    absent: dict[str, Absent | None] = field(default_factory=dict)
-    # The first failure of a rule, by (rule id, its failures as (body position,
-    # bindings as printed), depth, what it serves) (engine.explanation.why_not).
-    first_failures: dict[tuple[str, tuple[tuple[int, str], ...], int, Served], Failure] = field(
-        default_factory=dict
-    )
+    A plain class, not a dataclass: importing dataclasses and making the
+    class cost an explained query more than the lookups it holds."""
+
+    def __init__(self) -> None:
+        self.texts: dict[Term, str] = {}  # terms as clingo prints them
+        # How each body literal of a fired rule is read (engine.explanation.why), by rule id.
+        self.uses: dict[str, tuple[str, ...]] = {}
+        # Criteria (string terms) of labelled atoms true, by (head, arity) then (policy, level).
+        self.holding: dict[tuple[str, int], dict[tuple[Term, Term], set[Term]]] = {}
+        # A policy's labelled rules of a head by criterion, by (policy, head).
+        self.policy_rules: dict[tuple[str, str], dict[str, list[TrackedRule]]] = {}
+        # A policy's labelled rules that fired, policy-wide and by level (engine.explanation.tree).
+        self.fired_at: dict[str, tuple[set[str], dict[Term, set[str]]]] = {}
+        # The rules a policy's literal of a predicate reads, by (predicate, policy),
+        # and those of them whose head can be an atom, by (policy, atom).
+        self.deriving: dict[tuple[str, str], list[TrackedRule]] = {}
+        self.can_derive: dict[tuple[str, Term], list[TrackedRule]] = {}
+        # The case-vocabulary predicates behind a derived predicate, from what the
+        # tracked rules' positive body atoms read.
+        self.behind: dict[str, frozenset[str]] = {}
+        self.dependencies: Dependencies | None = None
+        # The case facts of a predicate at a level, by (name, arity, level).
+        self.facts_at: dict[tuple[str, int, Term], list[Term]] = {}
+        # The positive atoms before a failed literal that bind what it reads, by
+        # (rule id, body position) (engine.explanation.why_not._facts_before).
+        self.binding_atoms: dict[tuple[str, int], tuple[Term, ...]] = {}
+        # The case facts an atom rests on, by (atom, what its derivation serves).
+        self.facts_behind: dict[tuple[Term, Served], tuple[str, ...]] = {}
+        # Why a concept of concepts.lp failed, by (atom, depth) (engine.explanation.why_not).
+        self.concept_reasons: dict[tuple[Term, int], Because] = {}
+        # The exclusion assumed absent (or None) of a rule that reads the level
+        # only in target(L), by rule id (engine.explanation.absent).
+        self.absent: dict[str, Absent | None] = {}
+        # The first failure of a rule, by (rule id, its failures as (body position,
+        # bindings as printed), depth, what it serves) (engine.explanation.why_not).
+        self.first_failures: dict[
+            tuple[str, tuple[tuple[int, str], ...], int, Served], Failure
+        ] = {}

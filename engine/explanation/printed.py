@@ -30,16 +30,28 @@ _ID = r'"([^"\\]*)"'
 _HEAD = rf"(-?[\w']+(?:\({_INSIDE}\))?)"
 _TUPLE = rf"(\({_INSIDE}\))"
 
-# Each tracking atom: its rule id and its other arguments as printed.
+# Each tracking atom: its rule id and its other arguments as printed. Each
+# pattern is compiled when first matched (`_tracked`): compiling one costs a
+# query more than matching it to all its atoms, and many answers have no atom
+# of some predicate (failed_witness/4 is rare).
 _TRACKED = {
-    FIRED: re.compile(rf"{FIRED}\({_ID},{_HEAD},(.*)\)\Z"),
-    FAILED: re.compile(rf"{FAILED}\({_ID},(\d+),(.*)\)\Z"),
-    FIRED_USE: re.compile(rf"{FIRED_USE}\({_ID},{_HEAD},{_TUPLE},(\d+),(.*)\)\Z"),
-    WITNESS: re.compile(rf"{WITNESS}\({_ID},(\d+),{_TUPLE},(.*)\)\Z"),
+    FIRED: rf"{FIRED}\({_ID},{_HEAD},(.*)\)\Z",
+    FAILED: rf"{FAILED}\({_ID},(\d+),(.*)\)\Z",
+    FIRED_USE: rf"{FIRED_USE}\({_ID},{_HEAD},{_TUPLE},(\d+),(.*)\)\Z",
+    WITNESS: rf"{WITNESS}\({_ID},(\d+),{_TUPLE},(.*)\)\Z",
 }
 
-# The tokens of a printed term: a string, a bracket or comma, a name or number.
-_TOKEN = re.compile(r'"[^"\\]*"|[(),]|[^(),"]+')
+
+@functools.cache
+def _tracked(name: str) -> re.Pattern[str]:
+    return re.compile(_TRACKED[name])
+
+
+# The tokens of a printed term: a string, a bracket or comma, a name or number
+# (compiled when first needed: only terms nested deeper than `_flat` reads).
+@functools.cache
+def _token() -> re.Pattern[str]:
+    return re.compile(r'"[^"\\]*"|[(),]|[^(),"]+')
 
 _BOUNDS = ("#inf", "#sup")
 
@@ -52,7 +64,7 @@ def split_tracked(name: str, text: str) -> tuple[str, ...] | None:
     """The rule id and the other arguments as printed of a tracking atom
     (`failed("id",3,(l1,))` -> ("id", "3", "(l1,)")), or None unless they
     are plain."""
-    found = _TRACKED[name].match(text)
+    found = _tracked(name).match(text)
     return found.groups() if found is not None else None
 
 
@@ -84,7 +96,7 @@ def term_of_text(text: str) -> Term | None:
         if flat is not None and '"' not in name:
             positive = not name.startswith("-")
             return ("fun", name if positive else name[1:], flat, positive)
-    tokens = _TOKEN.findall(text)
+    tokens = _token().findall(text)
     if "".join(tokens) != text:
         return None
     term, end = _term(tokens, 0)
