@@ -300,9 +300,12 @@ def compare_xclingo(xclingo: str, runs: int) -> None:
 
 def instructions(cases: list[Path]) -> None:
     """Instructions executed by each `kb` process (valgrind's callgrind): the
-    same on every run, whatever else the machine is doing, so a ratio of
-    them does not move with the noise CPU times carry (a process that waits
-    on memory costs more time per instruction: the ratio of times may differ)."""
+    same on every run, whatever else the machine is doing, so a change's
+    effect shows even when CPU times are noisy. They are user-space
+    instructions only: what the kernel does for a process (its start-up's
+    page faults and file reads, a larger part of a plain query) is not
+    counted, so these ratios run higher than those of CPU time, the target's
+    measure. For comparing two builds, not for the target."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         print("\nInstructions: not counted (valgrind is not installed)")
@@ -323,8 +326,10 @@ def instructions(cases: list[Path]) -> None:
             f" ({counts['explain'] / plain:4.2f}x)  json {counts['json']:7.0f}"
             f" ({counts['json'] / plain:4.2f}x)"
         )
-    verdict = "met" if worst <= 2.0 else "NOT met"
-    print(f"  worst --explain or json / plain: {worst:.2f}x (target <= 2.00x: {verdict})")
+    print(
+        f"  worst --explain or json / plain: {worst:.2f}x (user-space instructions:"
+        " to compare builds; the target is read in CPU time above)"
+    )
 
 
 JSON = ["--format", "json"]
