@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from engine.completion import MissingByLevel
     from engine.explanation.model import Explanation
-    from engine.explanation.tracking import Tracking
+    from engine.explanation.tracking import Needed, Tracking
 
 
 def determine(
@@ -93,8 +93,26 @@ def tracking_program(
         frozenset(str(atom.arguments[0]) for atom in solver.atoms_of("requested", 1)),
         frozenset(policy for policy, _ in statuses),
         frozenset(policy for policy, status in statuses if status != MEDICALLY_NECESSARY),
+        _absent(solver, tracking.needed),
     )
     return tracking.program_for(decided) + explained_levels(levels)
+
+
+def _absent(solver: Solver, needed: frozenset[Needed]) -> frozenset[Needed]:
+    """What tracking rules need of atoms that the decided program does not
+    hold (an atom not even possible; a fact, where one must fail): the rules
+    needing it have no instance, and are left out."""
+    import clingo
+
+    return frozenset(atom for atom in needed if not _held(solver, atom, clingo.parse_term))
+
+
+def _held(solver: Solver, atom: Needed, parse: Callable[[str], clingo.Symbol]) -> bool:
+    """Whether the decided program holds what a tracking rule needs of an atom."""
+    if not atom.ground:
+        return solver.has_atom_of(atom.name, atom.arity, positive=atom.positive)
+    symbol = parse(atom.ground)
+    return not solver.is_fact(symbol) if atom.fails else solver.literal(symbol) is not None
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

@@ -165,6 +165,16 @@ class Solver:
     def _describe(self, what: str, error: Exception) -> str:
         return self._messages.describe(what, error)
 
+    def is_fact(self, symbol: clingo.Symbol) -> bool:
+        """Whether a ground atom is a fact of the grounded program."""
+        atom = self._control.symbolic_atoms[symbol]
+        return atom is not None and atom.is_fact
+
+    def has_atom_of(self, name: str, arity: int, *, positive: bool = True) -> bool:
+        """Whether the grounded program has an atom of a predicate (of this sign)."""
+        atoms = self._control.symbolic_atoms.by_signature(name, arity, positive)
+        return next(iter(atoms), None) is not None
+
     def atoms_of(self, name: str, arity: int, *, ordered: bool = True) -> list[clingo.Symbol]:
         """Every ground atom of a predicate, in the grounded program: sorted, or
         unless `ordered` in the order they were grounded."""
