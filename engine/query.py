@@ -93,8 +93,8 @@ def tracking_program(
         frozenset(str(atom.arguments[0]) for atom in solver.atoms_of("requested", 1)),
         frozenset(policy for policy, _ in statuses),
         frozenset(policy for policy, status in statuses if status != MEDICALLY_NECESSARY),
-        _absent(solver, tracking.needed),
     )
+    decided = decided._replace(absent=_absent(solver, tracking.needed(decided)))
     return tracking.program_for(decided) + explained_levels(levels)
 
 
@@ -104,15 +104,22 @@ def _absent(solver: Solver, needed: frozenset[Needed]) -> frozenset[Needed]:
     needing it have no instance, and are left out."""
     import clingo
 
-    return frozenset(atom for atom in needed if not _held(solver, atom, clingo.parse_term))
-
-
-def _held(solver: Solver, atom: Needed, parse: Callable[[str], clingo.Symbol]) -> bool:
-    """Whether the decided program holds what a tracking rule needs of an atom."""
-    if not atom.ground:
-        return solver.has_atom_of(atom.name, atom.arity, positive=atom.positive)
-    symbol = parse(atom.ground)
-    return not solver.is_fact(symbol) if atom.fails else solver.literal(symbol) is not None
+    # A ground atom is needed both to hold and to fail: parsed and looked up once.
+    symbols = {atom.ground: clingo.parse_term(atom.ground) for atom in needed if atom.ground}
+    facts = solver.facts_among(symbols.values())
+    signatures = {(a.name, a.arity, a.positive) for a in needed if not a.ground}
+    held = solver.predicates_among(signatures)
+    return frozenset(
+        atom
+        for atom in needed
+        if (
+            facts.get(symbols[atom.ground], False)
+            if atom.fails
+            else symbols[atom.ground] not in facts
+            if atom.ground
+            else (atom.name, atom.arity, atom.positive) not in held
+        )
+    )
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

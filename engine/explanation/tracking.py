@@ -193,7 +193,6 @@ class Tracking(NamedTuple):
     # Parallel to `gates`: the atoms the lines of a piece need (each line has
     # no instance unless the decided program holds them all).
     needs: tuple[frozenset[Needed], ...] = ()
-    needed: frozenset[Needed] = frozenset()  # every atom of `needs`
 
     def rule(self, rule_id: str) -> TrackedRule:
         found = self.rules.get(rule_id)
@@ -228,10 +227,19 @@ class Tracking(NamedTuple):
         instances or none."""
         absent = decided.absent
         kept = [
-            (not gs or any(g.opens(decided) for g in gs)) and needs.isdisjoint(absent)
-            for gs, needs in zip(self.gates, self.needs, strict=True)
+            opens and needs.isdisjoint(absent)
+            for opens, needs in zip(self._opened(decided), self.needs, strict=True)
         ]
         return "".join(text for index, text in self.pieces if kept[index])
+
+    def needed(self, decided: Decided) -> frozenset[Needed]:
+        """The atoms the rules whose gates the decided case opens need (those
+        the decided program lacks are to be told in `decided.absent`)."""
+        opened = zip(self._opened(decided), self.needs, strict=True)
+        return frozenset().union(*(needs for opens, needs in opened if opens))
+
+    def _opened(self, decided: Decided) -> list[bool]:
+        return [not gs or any(g.opens(decided) for g in gs) for gs in self.gates]
 
 
 def explained_levels(levels: Iterable[str]) -> str:
@@ -288,7 +296,6 @@ def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
         pieces,
         tuple(gates for gates, _ in conditions),
         needs,
-        frozenset().union(*needs),
     )
 
 
