@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from engine.completion import MissingByLevel
     from engine.explanation.model import Explanation
-    from engine.explanation.tracking import Tracking
+    from engine.explanation.tracking import Needed, Tracking
 
 
 def determine(
@@ -94,7 +94,32 @@ def tracking_program(
         frozenset(policy for policy, _ in statuses),
         frozenset(policy for policy, status in statuses if status != MEDICALLY_NECESSARY),
     )
+    decided = decided._replace(absent=_absent(solver, tracking.needed(decided)))
     return tracking.program_for(decided) + explained_levels(levels)
+
+
+def _absent(solver: Solver, needed: frozenset[Needed]) -> frozenset[Needed]:
+    """What tracking rules need of atoms that the decided program does not
+    hold (an atom not even possible; a fact, where one must fail): the rules
+    needing it have no instance, and are left out."""
+    import clingo
+
+    # A ground atom is needed both to hold and to fail: parsed and looked up once.
+    symbols = {atom.ground: clingo.parse_term(atom.ground) for atom in needed if atom.ground}
+    facts = solver.facts_among(symbols.values())
+    signatures = {(a.name, a.arity, a.positive) for a in needed if not a.ground}
+    held = solver.predicates_among(signatures)
+    return frozenset(
+        atom
+        for atom in needed
+        if (
+            facts.get(symbols[atom.ground], False)
+            if atom.fails
+            else symbols[atom.ground] not in facts
+            if atom.ground
+            else (atom.name, atom.arity, atom.positive) not in held
+        )
+    )
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

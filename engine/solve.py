@@ -165,6 +165,25 @@ class Solver:
     def _describe(self, what: str, error: Exception) -> str:
         return self._messages.describe(what, error)
 
+    def facts_among(self, symbols: Iterable[clingo.Symbol]) -> dict[clingo.Symbol, bool]:
+        """Those of these ground atoms the grounded program has, each with
+        whether it is a fact."""
+        atoms = self._control.symbolic_atoms
+        found = ((symbol, atoms[symbol]) for symbol in symbols)
+        return {symbol: atom.is_fact for symbol, atom in found if atom is not None}
+
+    def predicates_among(
+        self, signatures: Iterable[tuple[str, int, bool]]
+    ) -> set[tuple[str, int, bool]]:
+        """Those of these signatures (name, arity, sign) the grounded program
+        has an atom of."""
+        atoms = self._control.symbolic_atoms
+        return {
+            signature
+            for signature in signatures
+            if next(iter(atoms.by_signature(*signature)), None) is not None
+        }
+
     def atoms_of(self, name: str, arity: int, *, ordered: bool = True) -> list[clingo.Symbol]:
         """Every ground atom of a predicate, in the grounded program: sorted, or
         unless `ordered` in the order they were grounded."""

@@ -60,6 +60,7 @@ from engine.rule_reader import (
     Term,
     instantiate,
     instantiate_text,
+    is_ground,
     read_program,
     rename_anonymous,
     show,
@@ -136,11 +137,27 @@ class Decided(NamedTuple):
     """What the decision of a case says of the tracking rules its explanation
     reads: the procedures the request names, the policies with a status at an
     explained level (engine.explanation.tree explains those), and those with
-    one short of medically necessary (their indications are explained)."""
+    one short of medically necessary (their indications are explained); and
+    of the atoms tracking rules need (Tracking.needed), those the decided
+    program does not hold: a rule needing one has no instance."""
 
     requested: frozenset[str]
     assessed: frozenset[str]
     short: frozenset[str]
+    absent: frozenset[Needed] = frozenset()
+
+
+class Needed(NamedTuple):
+    """An atom a positive body literal needs to hold: this ground atom (its
+    text) or, when the literal has variables (`ground` ''), any atom of the
+    predicate. With `fails`, what a ground atom needs to fail: not to be a
+    fact."""
+
+    name: str
+    arity: int
+    positive: bool
+    ground: str = ""
+    fails: bool = False
 
 
 class Gate(NamedTuple):
@@ -173,6 +190,9 @@ class Tracking(NamedTuple):
     # (an index into `gates`; no gate: always).
     pieces: tuple[tuple[int, str], ...] = ()
     gates: tuple[frozenset[Gate], ...] = ()
+    # Parallel to `gates`: the atoms the lines of a piece need (each line has
+    # no instance unless the decided program holds them all).
+    needs: tuple[frozenset[Needed], ...] = ()
 
     def rule(self, rule_id: str) -> TrackedRule:
         found = self.rules.get(rule_id)
@@ -202,10 +222,24 @@ class Tracking(NamedTuple):
     def program_for(self, decided: Decided) -> str:
         """`program` without the rules no explanation of the decided case reads
         (they cannot start, or start for a policy or a level it does not
-        explain): clingo parses and grounds each rule at a cost, instances or
-        none."""
-        kept = [not gs or any(g.opens(decided) for g in gs) for gs in self.gates]
+        explain) and those that need an atom the decided program does not hold
+        (they have no instance): clingo parses and grounds each rule at a cost,
+        instances or none."""
+        absent = decided.absent
+        kept = [
+            opens and needs.isdisjoint(absent)
+            for opens, needs in zip(self._opened(decided), self.needs, strict=True)
+        ]
         return "".join(text for index, text in self.pieces if kept[index])
+
+    def needed(self, decided: Decided) -> frozenset[Needed]:
+        """The atoms the rules whose gates the decided case opens need (those
+        the decided program lacks are to be told in `decided.absent`)."""
+        opened = zip(self._opened(decided), self.needs, strict=True)
+        return frozenset().union(*(needs for opens, needs in opened if opens))
+
+    def _opened(self, decided: Decided) -> list[bool]:
+        return [not gs or any(g.opens(decided) for g in gs) for gs in self.gates]
 
 
 def explained_levels(levels: Iterable[str]) -> str:
@@ -229,22 +263,64 @@ def _track(kb: KnowledgeBase, policies: list[str]) -> Tracking:
     policy_rules = [rule for policy in policies for rule in _policy_rules(catalogue, policy)]
     glue = explained_glue(_shared_rules(kb.path(EPILOGUE)))
     rules = [*concepts, *policy_rules, *glue]
-    lines = [(line, _why_gates(rule)) for rule in rules for line in why_rules(rule)]
+    lines = [
+        _Line(line, _why_gates(rule), needs) for rule in rules for line, needs in why_rules(rule)
+    ]
     failing = tracked_for_why_not([*concepts, *policy_rules])
     copies, demands = demanded_copies(failing)
     roots = [rule for rule in failing if rule.labelled]
     gates = _why_not_gates(roots, demands)
-    lines += [(line, _ALWAYS) for line in start_rules(roots)]
-    lines += [(line, gates[r.id]) for r in [*roots, *copies] for line in why_not_rules(r)]
-    lines += list(dict.fromkeys((demand.line, gates[demand.parent]) for demand in demands))
-    lines += [(f"#show {name}/{arity}.", _ALWAYS) for name, arity in SHOWN]
-    program = "".join(f"{line}\n" for line, _ in lines)
+    lines += [_Line(line, _ALWAYS) for line in start_rules(roots)]
+    lines += [
+        _Line(line, gates[r.id], needs)
+        for r in [*roots, *copies]
+        for line, needs in why_not_rules(r)
+    ]
+    lines += list(
+        dict.fromkeys(_Line(demand.line, gates[demand.parent], demand.needs) for demand in demands)
+    )
+    lines += [_Line(f"#show {name}/{arity}.", _ALWAYS) for name, arity in SHOWN]
+    program = "".join(f"{line.text}\n" for line in lines)
     by_id = {rule.id: rule for rule in rules}
     checked = frozenset(rule.head_name for rule in failing)
-    pieces, gate_sets = _pieces(lines)
+    pieces, conditions = _pieces(_shared(lines))
     copied = {c.id: c for c in copies}
     criteria = {key: (found.text, found.role) for key, found in catalogue.criteria.items()}
-    return Tracking(by_id, program, criteria, copied, checked, pieces, gate_sets)
+    needs = tuple(needed for _, needed in conditions)
+    return Tracking(
+        by_id,
+        program,
+        criteria,
+        copied,
+        checked,
+        pieces,
+        tuple(gates for gates, _ in conditions),
+        needs,
+    )
+
+
+def _shared(lines: list[_Line]) -> list[_Line]:
+    """The lines with equal gates and equal atoms needed as one object each
+    (and equal sets of them): the cached tracking is pickled with each object
+    once, and read back the faster."""
+    atoms: dict[Needed, Needed] = {}
+    sets: dict[frozenset[Needed], frozenset[Needed]] = {}
+    gates: dict[frozenset[Gate], frozenset[Gate]] = {}
+    shared = []
+    for line in lines:
+        needs = frozenset(atoms.setdefault(atom, atom) for atom in line.needs)
+        gate = gates.setdefault(line.gates, line.gates)
+        shared.append(_Line(line.text, gate, sets.setdefault(needs, needs)))
+    return shared
+
+
+class _Line(NamedTuple):
+    """A line of the tracking program, when it can hold (its gates open) and
+    the atoms it needs."""
+
+    text: str
+    gates: frozenset[Gate]
+    needs: frozenset[Needed] = frozenset()
 
 
 # --- Gates: which tracking rules can hold for a case --------------------------------
@@ -297,15 +373,19 @@ def _why_not_gates(roots: list[TrackedRule], demands: list[Demand]) -> dict[str,
     return gates
 
 
+_Condition = tuple[frozenset[Gate], frozenset[Needed]]
+
+
 def _pieces(
-    lines: list[tuple[str, frozenset[Gate]]],
-) -> tuple[tuple[tuple[int, str], ...], tuple[frozenset[Gate], ...]]:
-    """The lines in their order, as runs under the same gates (by index)."""
-    indexes: dict[frozenset[Gate], int] = {}
+    lines: list[_Line],
+) -> tuple[tuple[tuple[int, str], ...], tuple[_Condition, ...]]:
+    """The lines in their order, as runs under the same gates and needing the
+    same atoms (by index)."""
+    indexes: dict[_Condition, int] = {}
     pieces: list[tuple[int, str]] = []
-    for gates, run in itertools.groupby(lines, key=lambda line: line[1]):
-        index = indexes.setdefault(gates, len(indexes))
-        pieces.append((index, "".join(f"{line}\n" for line, _ in run)))
+    for condition, run in itertools.groupby(lines, key=lambda line: (line.gates, line.needs)):
+        index = indexes.setdefault(condition, len(indexes))
+        pieces.append((index, "".join(f"{line.text}\n" for line in run)))
     return tuple(pieces), tuple(indexes)
 
 
@@ -485,7 +565,7 @@ def _tuple(names: tuple[str, ...] | list[str]) -> str:
 # --- Why -----------------------------------------------------------------------------
 
 
-def why_rules(rule: TrackedRule) -> Iterator[str]:
+def why_rules(rule: TrackedRule) -> Iterator[tuple[str, frozenset[Needed]]]:
     """fired/3 for the rule; fired_use/5 for the atoms its bindings do not name.
 
     A fired_use/5 rule starts from the instance's fired/3 atom rather than
@@ -493,21 +573,62 @@ def why_rules(rule: TrackedRule) -> Iterator[str]:
     variables an atom or aggregate element adds (anonymous or local) occur
     nowhere else in the body, so the two bodies hold for the same values;
     grounding an aggregate once per rule, not once more per element, is the
-    cheaper of the two."""
+    cheaper of the two. Each line comes with the atoms it needs: those of the
+    rule's positive body atoms."""
     renamed = _renamed_body(rule.body)
     body = _body_text(rule.body, renamed, list(range(len(rule.body))))
     key = f'"{rule.id}",{show(rule.head)},{_tuple(rule.variables)}'
     fired = f"{FIRED}({key})"
-    yield f"{fired} :- {body}."
+    needs = _needed(rule.body)
+    yield f"{fired} :- {body}.", needs
     for position, literal in enumerate(rule.body):
         atom = renamed[position]
         if atom is not None and ANONYMOUS in variables_of(literal.atom or ("num", 0)):
-            yield f"{FIRED_USE}({key},{position + 1},{show(atom)}) :- {fired}; {show(atom)}."
+            yield f"{FIRED_USE}({key},{position + 1},{show(atom)}) :- {fired}; {show(atom)}.", needs
         if literal.kind == "aggregate" and not literal.negated:
             for element in _elements(literal, rule):
                 extra = "; ".join(part for part in (element.condition, element.decisive) if part)
                 for atom_text in element.atoms:
-                    yield f"{FIRED_USE}({key},{position + 1},{atom_text}) :- {fired}; {extra}."
+                    line = f"{FIRED_USE}({key},{position + 1},{atom_text}) :- {fired}; {extra}."
+                    yield line, needs
+
+
+def _needed(literals: Iterable[Literal]) -> frozenset[Needed]:
+    """The atoms these body literals need to hold: for each positive atom,
+    itself when it is ground, else any atom of its predicate (a rule whose
+    body has one the decided program does not hold has no instance)."""
+    found = set()
+    for literal in literals:
+        atom = literal.atom
+        if literal.kind != "atom" or literal.negated or atom is None or atom[0] != "fun":
+            continue
+        ground = show(atom) if is_ground(atom) else ""
+        found.add(Needed(str(atom[1]), len(atom[2]), bool(atom[3]), ground))
+    return frozenset(found)
+
+
+def _needed_before(rule: TrackedRule, position: int) -> frozenset[Needed]:
+    """The atoms the why-not rules of a body position need: those of the
+    literals evaluated before it (and of those its start holds)."""
+    earlier = rule.order[: rule.order.index(position)]
+    started = [literal for literal in rule.body if _in_start(rule, literal)]
+    return _needed([*(rule.body[i] for i in earlier), *started])
+
+
+def _needed_to_fail(rule: TrackedRule, position: int) -> frozenset[Needed]:
+    """The atoms the failure of a body position needs: those before it, and
+    the atom of a `not A` (it fails only where A holds), or a ground atom that
+    is not a fact."""
+    needs = _needed_before(rule, position)
+    literal = rule.body[position]
+    atom = literal.atom
+    if literal.kind != "atom" or atom is None or atom[0] != "fun":
+        return needs
+    if literal.negated:
+        return needs | _needed([literal._replace(negated=False)])
+    if is_ground(atom):
+        return needs | {Needed(str(atom[1]), len(atom[2]), bool(atom[3]), show(atom), True)}
+    return needs
 
 
 class _Element(NamedTuple):
@@ -546,11 +667,12 @@ def _elements(literal: Literal, rule: TrackedRule) -> Iterator[_Element]:
 # --- Why not -------------------------------------------------------------------------
 
 
-def why_not_rules(rule: TrackedRule) -> Iterator[str]:
+def why_not_rules(rule: TrackedRule) -> Iterator[tuple[str, frozenset[Needed]]]:
     """prefix/3, passes/3, failed/3 and failed_witness/4 for a rule (see the
-    module text). A prefix is materialised only after a literal that binds new
-    variables; the literals that only test (comparisons, negations, atoms
-    whose variables are bound) are carried into the next rule bodies."""
+    module text), each with the atoms it needs. A prefix is materialised only
+    after a literal that binds new variables; the literals that only test
+    (comparisons, negations, atoms whose variables are bound) are carried
+    into the next rule bodies."""
     renamed = _renamed_body(rule.body)
     ident = f'"{rule.id}"'
     context = [_start(rule)] if _start(rule) else []
@@ -562,17 +684,20 @@ def why_not_rules(rule: TrackedRule) -> Iterator[str]:
         failed = f"{FAILED}({ident},{position + 1},{before})"
         after = _after(rule, renamed, step)
         binds = after != before and not _binds_nothing(rule, renamed, position)
+        holds = _needed_before(rule, position) | _needed([rule.body[position]])
+        fails = _needed_to_fail(rule, position)
         if binds:
             passes = f"{_PASSES}({ident},{position + 1},{before})"
-            yield f"{passes} :- {'; '.join([*context, literal])}."
-            yield f"{failed} :- {'; '.join([*context, f'not {passes}'])}."
+            yield f"{passes} :- {'; '.join([*context, literal])}.", holds
+            yield f"{failed} :- {'; '.join([*context, f'not {passes}'])}.", fails
         else:
-            yield f"{failed} :- {'; '.join([*context, f'not {literal}'])}."
+            yield f"{failed} :- {'; '.join([*context, f'not {literal}'])}.", fails
         for atom, condition in _witnesses(rule.body[position], rule):
-            yield f"{WITNESS}({ident},{position + 1},{before},{atom}) :- {failed}; {condition}."
+            witness = f"{WITNESS}({ident},{position + 1},{before},{atom})"
+            yield f"{witness} :- {failed}; {condition}.", fails
         if step < len(rule.order) and binds:
             prefix = f"{_PREFIX}({ident},{step},{after})"
-            yield f"{prefix} :- {'; '.join([*context, literal])}."
+            yield f"{prefix} :- {'; '.join([*context, literal])}.", holds
             context = [prefix]
         else:
             context.append(literal)
@@ -710,11 +835,13 @@ def _witnesses(literal: Literal, rule: TrackedRule) -> list[tuple[str, str]]:
 
 
 class Demand(NamedTuple):
-    """A demand/2 rule: the failure of a literal of `parent` starts `copy`."""
+    """A demand/2 rule: the failure of a literal of `parent` starts `copy`
+    (the rule needs the atoms that failure needs)."""
 
     parent: str
     copy: str
     line: str
+    needs: frozenset[Needed] = frozenset()
 
 
 def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[Demand]]:
@@ -741,7 +868,7 @@ def demanded_copies(rules: list[TrackedRule]) -> tuple[list[TrackedRule], list[D
                 if found is None:
                     continue
                 copy, line = found
-                demands.append(Demand(parent.id, copy.id, line))
+                demands.append(Demand(parent.id, copy.id, line, _needed_to_fail(parent, position)))
                 if copy.id not in copies:
                     copies[copy.id] = copy
                     waiting.append(copy)
