@@ -302,3 +302,24 @@ def test_whatif_json_says_what_query_json_says(tmp_path: Path) -> None:
         assert [change[which] for change in changes] == expected, which
     unmet = [level["unmet"] for change in changes for level in change["before"]["levels"]]
     assert any(unmet), "the undocumented case has indications not met"
+
+
+@pytest.mark.parametrize("command", [["query", "--facts"], ["explain", "--policy", "nd_x5025"]])
+def test_a_one_case_command_switches_the_cyclic_collector_off(command: list[str]) -> None:
+    # It answers one case and the process ends: no collection scans what the
+    # explanation built (cli.main._one_case).
+    import gc
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    case = str(EXAMPLES / "acute_osteoporotic_l1_hospitalized.lp")
+    arguments = [*command, case] if command[0] == "query" else [command[0], case, *command[1:]]
+    assert gc.isenabled()
+    try:
+        result = CliRunner().invoke(app, arguments)
+        assert result.exit_code == 0, result.output
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

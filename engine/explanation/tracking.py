@@ -31,7 +31,9 @@ why not (the policy rules and the concepts they read):
         one only where the policy decided the level short of medically
         necessary: the tracking rules are grounded after the decision), and
         a rule that asks for a procedure (requested/1) only when the request
-        names it;
+        names it. A labelled rule that reads its level only in target(L)
+        (TrackedRule.level_blind) fails alike at every level: it starts
+        once, if any level is explained, and its bindings hold no level;
     failed_witness("<id>", K, (P...), A) :- failed("<id>", K, (P...)), A.
         for a failed `not A` or aggregate, the ground atoms that made it fail.
 
@@ -40,7 +42,10 @@ given only the rules its explanation reads (Tracking.program_for): not those
 of a rule asking for a procedure the request does not name, nor the why not
 of a policy with no status at an explained level, nor that of the
 indications of a policy that decided every explained level medically
-necessary (nor the demanded copies only they start).
+necessary (nor the demanded copies only they start), nor a rule with no
+instance in the decided program: one whose positive literal needs an atom
+that program cannot hold, or whose failure needs an atom that is a fact of it
+to fail (Tracking.needed, engine.query's _absent).
 """
 
 from __future__ import annotations
