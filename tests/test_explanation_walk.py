@@ -5,16 +5,20 @@ every ask: these tests hold the shortcuts to the results of the long way."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
+import clingo
 import pytest
 
-from engine.case import read_case
+from engine.case import Case, read_case
+from engine.determination import Determination
 from engine.explanation import why_not
 from engine.explanation.absent import assumed_absent
 from engine.explanation.answer import HeadShape, TrackedAnswer, head_compatible
 from engine.explanation.tracking import (
     TRACKING_PART,
     TrackedRule,
+    Tracking,
     explained_levels,
     track,
 )
@@ -34,9 +38,16 @@ CASE = (
 )
 
 
-def _answer() -> TrackedAnswer:
-    """The tracked answer of CASE with every policy, explained once (the walk's
-    tables filled as it went)."""
+class _Tracked(NamedTuple):
+    case: Case
+    tracking: Tracking
+    determinations: list[Determination]
+    atoms: list[clingo.Symbol]
+
+
+def _tracked() -> _Tracked:
+    """CASE decided by every policy, and its answer with every tracking rule
+    (every level explained)."""
     kb = KnowledgeBase()
     case = read_case(CASE, "case.lp")
     policies = kb.policy_ids()
@@ -44,7 +55,14 @@ def _answer() -> TrackedAnswer:
     determinations, _ = decide(case, kb, solver)
     tracking = track(kb, policies)
     solver.extend(TRACKING_PART, tracking.program + explained_levels(case.targets))
-    model = TrackedAnswer(solver.last_model([]) or [], case, tracking)
+    return _Tracked(case, tracking, determinations, solver.last_model([]) or [])
+
+
+def _answer() -> TrackedAnswer:
+    """The tracked answer of CASE with every policy, explained once (the walk's
+    tables filled as it went)."""
+    case, tracking, determinations, atoms = _tracked()
+    model = TrackedAnswer(atoms, case, tracking)
     for determination in determinations:
         policy = determination.policy.id
         for level in case.targets:
@@ -210,16 +228,9 @@ def test_the_tracked_answer_is_freed_before_the_collector_runs_again(
         alive_on_resuming.append(any(ref() is not None for ref in made))
         enable()
 
-    kb = KnowledgeBase()
-    case = read_case(CASE, "case.lp")
-    policies = kb.policy_ids()
-    solver = Solver(kb.files(policies), case.program())
-    determinations, _ = decide(case, kb, solver)
-    tracking = track(kb, policies)
-    solver.extend(TRACKING_PART, tracking.program + explained_levels(case.targets))
+    case, tracking, determinations, atoms = _tracked()
     monkeypatch.setattr(tree, "TrackedAnswer", Watched)
     monkeypatch.setattr(gc, "enable", resumed)
     assert gc.isenabled()
-    atoms = solver.last_model([]) or []
     assert tree.explain_answer(atoms, case, tracking, determinations)
     assert len(made) == 1 and alive_on_resuming == [False]
