@@ -94,11 +94,11 @@ def tracking_program(
         frozenset(policy for policy, _ in statuses),
         frozenset(policy for policy, status in statuses if status != MEDICALLY_NECESSARY),
     )
-    decided = decided._replace(absent=_absent(solver, tracking.needed(decided)))
+    decided = decided._replace(lacking=_lacking(solver, tracking.needed(decided)))
     return tracking.program_for(decided) + explained_levels(levels)
 
 
-def _absent(solver: Solver, needed: frozenset[Needed]) -> frozenset[Needed]:
+def _lacking(solver: Solver, needed: frozenset[Needed]) -> frozenset[Needed]:
     """What tracking rules need of atoms that the decided program does not
     hold (an atom not even possible; a fact, where one must fail): the rules
     needing it have no instance, and are left out."""
@@ -109,17 +109,16 @@ def _absent(solver: Solver, needed: frozenset[Needed]) -> frozenset[Needed]:
     facts = solver.facts_among(symbols.values())
     signatures = {(a.name, a.arity, a.positive) for a in needed if not a.ground}
     held = solver.predicates_among(signatures)
-    return frozenset(
-        atom
-        for atom in needed
-        if (
-            facts.get(symbols[atom.ground], False)
-            if atom.fails
-            else symbols[atom.ground] not in facts
-            if atom.ground
-            else (atom.name, atom.arity, atom.positive) not in held
-        )
-    )
+
+    def lacks(atom: Needed) -> bool:
+        if not atom.ground:  # any atom of the predicate
+            return (atom.name, atom.arity, atom.positive) not in held
+        symbol = symbols[atom.ground]
+        if atom.fails:  # to fail, it must not be a fact
+            return facts.get(symbol, False)
+        return symbol not in facts
+
+    return frozenset(atom for atom in needed if lacks(atom))
 
 
 def _chosen(kb: KnowledgeBase, policies: Sequence[str] | None) -> list[str]:

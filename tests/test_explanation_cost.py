@@ -380,7 +380,7 @@ def _tracked_answer(case_text: str, rules: str) -> tuple[frozenset[str], int]:
     levels = first_of_each_kind(case.targets, kinds)
     with pytest.MonkeyPatch.context() as patch:
         if rules == "gated":
-            patch.setattr(query, "_absent", lambda _solver, _needed: frozenset())
+            patch.setattr(query, "_lacking", lambda _solver, _needed: frozenset())
         program = query.tracking_program(tracking, solver, determinations, levels)
     solver.extend(TRACKING_PART, program)
     shown = solver.last_model([])

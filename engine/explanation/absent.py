@@ -31,16 +31,19 @@ def assumed_absent(model: TrackedAnswer, policy_id: str, level: Term) -> Iterato
         if ("str", criterion) in applied:
             continue
         for rule in rules:
-            if not rule.level_blind:
-                found = _absent(model, rule, level)
-            elif (found := model.memo.absent.get(rule.id, _UNKNOWN)) is _UNKNOWN:
-                # the same at every level: worked out once
-                found = model.memo.absent[rule.id] = _absent(model, rule, level)
+            absent_at = _absent_once if rule.level_blind else _absent
+            found = absent_at(model, rule, level)
             if found is not None:
                 yield found
 
 
-_UNKNOWN = Absent("", "", "", "", "", "")
+def _absent_once(model: TrackedAnswer, rule: TrackedRule, level: Term) -> Absent | None:
+    """_absent of a rule that reads its level only in target(L): the same at
+    every level, worked out once per answer."""
+    memo = model.memo.absent
+    if rule.id not in memo:
+        memo[rule.id] = _absent(model, rule, level)
+    return memo[rule.id]
 
 
 def _absent(model: TrackedAnswer, rule: TrackedRule, level: Term) -> Absent | None:

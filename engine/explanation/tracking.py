@@ -45,7 +45,7 @@ indications of a policy that decided every explained level medically
 necessary (nor the demanded copies only they start), nor a rule with no
 instance in the decided program: one whose positive literal needs an atom
 that program cannot hold, or whose failure needs an atom that is a fact of it
-to fail (Tracking.needed, engine.query's _absent).
+to fail (Tracking.needed, engine.query's _lacking).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ class Decided(NamedTuple):
     requested: frozenset[str]
     assessed: frozenset[str]
     short: frozenset[str]
-    absent: frozenset[Needed] = frozenset()
+    lacking: frozenset[Needed] = frozenset()
 
 
 class Needed(NamedTuple):
@@ -230,16 +230,16 @@ class Tracking(NamedTuple):
         explain) and those that need an atom the decided program does not hold
         (they have no instance): clingo parses and grounds each rule at a cost,
         instances or none."""
-        absent = decided.absent
+        lacking = decided.lacking
         kept = [
-            opens and needs.isdisjoint(absent)
+            opens and needs.isdisjoint(lacking)
             for opens, needs in zip(self._opened(decided), self.needs, strict=True)
         ]
         return "".join(text for index, text in self.pieces if kept[index])
 
     def needed(self, decided: Decided) -> frozenset[Needed]:
         """The atoms the rules whose gates the decided case opens need (those
-        the decided program lacks are to be told in `decided.absent`)."""
+        the decided program lacks are to be told in `decided.lacking`)."""
         opened = zip(self._opened(decided), self.needs, strict=True)
         return frozenset().union(*(needs for opens, needs in opened if opens))
 
